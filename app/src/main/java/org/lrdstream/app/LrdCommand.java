@@ -1,0 +1,45 @@
+package org.lrdstream.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lrd} command: one entry point for every role and tool of lrd-stream.
+ * Each subcommand lives in its own class in this package and is registered here.
+ */
+@Command(
+    name = "lrd",
+    mixinStandardHelpOptions = true,
+    versionProvider = LrdCommand.Version.class,
+    description = "lrd-stream: a streaming, online-learning LRD recommender on Kafka.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+public final class LrdCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, shared by {@link #main} and the tests. */
+  public static CommandLine commandLine() {
+    var cl = new CommandLine(new LrdCommand());
+    cl.setExecutionExceptionHandler(new CliErrors());
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      var v = LrdCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"lrd " + (v == null ? "dev" : v)};
+    }
+  }
+}
