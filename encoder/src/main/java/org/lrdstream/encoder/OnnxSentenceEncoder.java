@@ -175,7 +175,8 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   }
 
   /** Texts per ONNX run. */
-  public int batchSize() {
+  @Override
+  public int preferredBatchSize() {
     return batchSize;
   }
 

@@ -29,6 +29,14 @@ public interface TextEncoder extends AutoCloseable {
    */
   float[][] encode(List<String> texts);
 
+  /**
+   * How many texts a caller should hand over per call to keep the encoder efficient; callers that
+   * persist or report progress (the cache) work in chunks of this size.
+   */
+  default int preferredBatchSize() {
+    return 32;
+  }
+
   /** Releases the model or the connection pool. Closing twice is harmless. */
   @Override
   void close();
