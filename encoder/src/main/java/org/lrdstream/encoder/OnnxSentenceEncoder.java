@@ -77,6 +77,12 @@ public final class OnnxSentenceEncoder implements TextEncoder {
    *     library, the tokenizer, or the graph
    */
   public static OnnxSentenceEncoder open(EmbeddedModel spec, int batchSize, int intraOpThreads) {
+    return open(spec, batchSize, intraOpThreads, OnnxSentenceEncoder.class.getClassLoader());
+  }
+
+  /** As {@link #open(EmbeddedModel, int, int)}, reading the resources through {@code loader}. */
+  static OnnxSentenceEncoder open(
+      EmbeddedModel spec, int batchSize, int intraOpThreads, ClassLoader loader) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -84,7 +90,6 @@ public final class OnnxSentenceEncoder implements TextEncoder {
       throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
     }
     String what = "cannot load text encoder " + spec.id() + ": ";
-    ClassLoader loader = OnnxSentenceEncoder.class.getClassLoader();
     for (String resource : List.of(spec.onnxResource(), spec.tokenizerResource())) {
       if (loader.getResource(resource) == null) {
         throw new EncoderException(
@@ -94,7 +99,8 @@ public final class OnnxSentenceEncoder implements TextEncoder {
     }
     try {
       Engine.getEngine(ENGINE);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // AssertionError: DJL's OrtEngine wraps an OrtException from the native environment in one
       throw new EncoderException(
           what + "the " + ENGINE + " engine did not start (ai.djl.onnxruntime:onnxruntime-engine"
               + " and the onnxruntime native library): " + e,
