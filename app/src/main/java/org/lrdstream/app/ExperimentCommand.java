@@ -233,6 +233,11 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
 
     @Override
+    public void resumed(int epoch, int bestEpoch) {
+      err.printf("%s: resuming after epoch %d (best so far: epoch %d)%n", run, epoch, bestEpoch);
+    }
+
+    @Override
     public void runSkipped(String model, int seed) {
       err.printf("run %s seed %d: already finished, skipped%n", model, seed);
     }

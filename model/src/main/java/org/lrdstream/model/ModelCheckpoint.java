@@ -88,7 +88,6 @@ public final class ModelCheckpoint {
     int users = ((Number) c.extra().get("num_users")).intValue();
     var model = new LrdModel(config, schema, tables, users, manager, 0, null);
     var byName = c.tensorsByName();
-    var moments = new LinkedHashMap<String, float[][]>();
     for (var name : model.parameters().all().keySet()) {
       var tensor = byName.get(PARAM + name);
       if (tensor == null) {
@@ -96,15 +95,24 @@ public final class ModelCheckpoint {
         throw new IllegalArgumentException("checkpoint v" + c.version() + " lacks parameter " + name);
       }
       model.parameters().load(name, tensor.floats());
+    }
+    if (adam != null) {
+      restoreOptimizer(c, model.parameters(), adam);
+    }
+    return model;
+  }
+
+  /** Restores the Adam moments and step of a checkpoint for the given (live) parameters. */
+  public static void restoreOptimizer(Checkpoint c, ParameterSet params, Adam adam) {
+    var byName = c.tensorsByName();
+    var moments = new LinkedHashMap<String, float[][]>();
+    for (var name : params.all().keySet()) {
       var m = byName.get(ADAM_M + name);
       var v = byName.get(ADAM_V + name);
       if (m != null && v != null) {
         moments.put(name, new float[][] {m.floats(), v.floats()});
       }
     }
-    if (adam != null) {
-      adam.restore(model.parameters(), ((Number) c.extra().getOrDefault("optimizer_step", 0)).longValue(), moments);
-    }
-    return model;
+    adam.restore(params, ((Number) c.extra().getOrDefault("optimizer_step", 0)).longValue(), moments);
   }
 }

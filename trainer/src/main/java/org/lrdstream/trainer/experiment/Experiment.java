@@ -28,7 +28,8 @@ import org.lrdstream.trainer.offline.FitListener;
  * A grid of models × seeds on one data set with the paper's protocol. Each finished run is
  * recorded at once in {@code OUT/runs/<model>-seed<N>.json} with its checkpoint in {@code
  * OUT/checkpoints/<model>-seed<N>/}, and the report ({@code results.json}, {@code results.md},
- * {@code curves.png}) is rewritten; running the same grid again skips finished runs.
+ * {@code curves.png}) is rewritten; running the same grid again skips finished runs, and a run
+ * that was killed resumes from its last finished epoch ({@code OUT/progress/}).
  */
 public final class Experiment {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -95,8 +96,9 @@ public final class Experiment {
           var fit = new Fit(model, data, spec.evalBatchUsers());
           int batches = (fit.sampler().exampleCount() + cfg.batchSize() - 1) / cfg.batchSize();
           listener.runStarted(name, seed, index, total, batches, spec.maxEpochs());
+          var progressDir = spec.out().resolve("progress").resolve(name + "-seed" + seed);
           var result = fit.run(new Fit.Options(spec.maxEpochs(), spec.patience(), spec.evalBatchUsers(),
-              spec.fullCatalogUsers(), seed), listener);
+              spec.fullCatalogUsers(), seed, progressDir), listener);
           var record = new RunRecord(name, seed, result.epochs(), result.bestEpoch(),
               result.trainSecondsPerEpoch(), result.evalSeconds(), result.dev().asMap(),
               result.test().asMap(), result.testFullCatalog() == null ? null : result.testFullCatalog().asMap(),
@@ -123,6 +125,7 @@ public final class Experiment {
               new ModelCheckpoint.Meta(result.bestEpoch(), users, items, Map.of(), metrics, extra));
           CheckpointFiles.write(checkpoint, spec.out().resolve("checkpoints").resolve(name + "-seed" + seed));
           writeAtomically(file, JSON.writeValueAsBytes(record));
+          Fit.clearProgress(progressDir);
           listener.runDone(record);
           ExperimentReport.write(spec.out(), data.name(), text.id(), log);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package org.lrdstream.trainer.offline;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDScope;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +18,18 @@ import org.lrdstream.model.ModelConfig;
  * the best epoch's parameters restored and tested. The test split is never looked at before that.
  */
 public final class Fit {
-  /** Options of a run. */
-  public record Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed) {}
+  /**
+   * Options of a run.
+   *
+   * @param progressDir where the run's state is saved after every epoch, so that a run killed
+   *     mid-way resumes from its last finished epoch (null: no saving)
+   */
+  public record Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed,
+      Path progressDir) {
+    public Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed) {
+      this(maxEpochs, patience, evalBatchUsers, fullCatalogUsers, seed, null);
+    }
+  }
 
   private final LrdModel model;
   private final Dataset data;
@@ -87,7 +98,7 @@ public final class Fit {
   }
 
   public FitResult run(Options options, FitListener listener) {
-    var rng = new SplittableRandom(options.seed() * 7919 + 17);
+    var progress = options.progressDir() == null ? null : new RunProgress(options.progressDir());
     var curve = new ArrayList<EpochLog>();
     Map<String, float[]> best = null;
     int bestEpoch = 0;
@@ -95,9 +106,22 @@ public final class Fit {
     double trainSeconds = 0;
     double evalSeconds = 0;
     int epoch = 0;
-    while (epoch < options.maxEpochs()) {
+    var resumed = progress == null ? null : progress.load(model, adam);
+    if (resumed != null) {
+      epoch = resumed.epoch();
+      bestEpoch = resumed.bestEpoch();
+      bestNdcg = resumed.bestNdcg();
+      best = resumed.best();
+      curve.addAll(resumed.curve());
+      trainSeconds = curve.stream().mapToDouble(EpochLog::trainSeconds).sum();
+      evalSeconds = curve.stream().mapToDouble(EpochLog::evalSeconds).sum();
+      listener.resumed(epoch, bestEpoch);
+    }
+    while (epoch < options.maxEpochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
       epoch++;
       long t0 = System.nanoTime();
+      // one generator per epoch: a resumed run draws exactly what an uninterrupted one would
+      var rng = new SplittableRandom(options.seed() * 1_000_003L + epoch);
       var terms = trainEpoch(epoch, rng, listener);
       long t1 = System.nanoTime();
       var dev = evaluator.evaluate(model, data.dev(), false);
@@ -115,8 +139,8 @@ public final class Fit {
         best = snapshot();
       }
       listener.epochDone(log, improved);
-      if (epoch - bestEpoch >= options.patience()) {
-        break;
+      if (progress != null) {
+        progress.save(model, adam, epoch, bestEpoch, bestNdcg, improved ? best : null, curve);
       }
     }
     if (best != null) {
@@ -132,6 +156,11 @@ public final class Fit {
         : null;
     return new FitResult(epoch, bestEpoch, devBest, test, testRanks, full, trainSeconds / Math.max(1, epoch),
         testSeconds, curve);
+  }
+
+  /** Deletes the saved progress of a run once its result is recorded. */
+  public static void clearProgress(Path progressDir) {
+    new RunProgress(progressDir).clear();
   }
 
   private Map<String, float[]> snapshot() {

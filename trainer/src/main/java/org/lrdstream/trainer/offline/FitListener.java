@@ -6,5 +6,7 @@ public interface FitListener {
 
   default void epochDone(EpochLog log, boolean best) {}
 
+  default void resumed(int epoch, int bestEpoch) {}
+
   FitListener NONE = new FitListener() {};
 }
