@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <p>Attributes in {@code item_meta.csv}: a single-valued attribute is a column of value ids
  * ({@code i_year}, 0 = unknown); the MovieLens genres are one 0/1 flag column per genre named after
- * it ({@code i_Action}, ...), as in the paper's files; any other multi-valued attribute (and one with
+ * it ({@code i_Action}, ...), as in the paper's files (they are read back as the attribute
+ * {@code genre}); any other multi-valued attribute (and one with
  * a single value, which a 0/1 column would turn into a flag) is a column of lists ({@code [2, 5]}).
  * Relations are {@code r_<name>} columns of item id lists ({@code also-buy} → {@code r_also_buy}).
  */
@@ -111,10 +112,10 @@ public final class ReChorusWriter {
           max = Math.max(max, x);
         }
       }
-      // Flag columns come back as one attribute named after them (ReChorusReader), so they are
-      // used only where that gives back this attribute, and for one attribute at most.
-      if (!flagsUsed && names != null && names.size() == a.numValues() && names.size() > 2
-          && ReChorusReader.flagAttributeName(names).equals(a.name())) {
+      // Flag columns come back as one attribute named after them (ReChorusReader): used for the
+      // MovieLens genres only, where that gives back this very attribute.
+      if (!flagsUsed && a.name().equals("genre") && names != null && names.size() == a.numValues()
+          && names.size() > 2 && ReChorusReader.flagAttributeName(names).equals("genre")) {
         layouts.add(Layout.FLAGS);
         flagsUsed = true;
       } else {
