@@ -96,8 +96,14 @@ public final class MovieLensDownload {
   }
 
   private static DownloadException offline(URI url, String reason, Throwable cause) {
-    return new DownloadException("cannot download " + url + ": " + reason
-        + "; if this machine is offline, pass --from with a copy of ml-100k (the unpacked directory or ml-100k.zip)", cause);
+    // The reason is already in the message: the network exception is kept as suppressed, not as
+    // the cause, so that the command line prints one message (and LRD_DEBUG=1 still shows it).
+    var e = new DownloadException("cannot download " + url + ": " + reason
+        + "; if this machine is offline, pass --from with a copy of ml-100k (the unpacked directory or ml-100k.zip)", null);
+    if (cause != null) {
+      e.addSuppressed(cause);
+    }
+    return e;
   }
 
   /** Why a connection failed, in words (a ConnectException often has no message at all). */
