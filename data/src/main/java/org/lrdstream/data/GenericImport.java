@@ -58,8 +58,9 @@ public final class GenericImport {
     var dataset = new Dataset(name, split.numUsers(), split.numItems(), split.train(), split.dev(), split.test(), c.catalog);
     var counts = split.counts();
     notes.add(0, String.format(Locale.ROOT,
-        "%,d interactions read, %,d duplicates dropped, %,d kept by the %d-core (%d rounds)",
-        counts.rawRows(), counts.duplicatesDropped(), counts.interactionsKept(), minCount, counts.coreRounds()));
+        "%,d interactions read, %,d duplicates dropped, %,d kept by the %d-core (%d round%s)",
+        counts.rawRows(), counts.duplicatesDropped(), counts.interactionsKept(), minCount, counts.coreRounds(),
+        counts.coreRounds() == 1 ? "" : "s"));
     return new PreparedDataset(dataset, split.userIds(), c.valueNames, counts, List.copyOf(notes));
   }
 
