@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import org.lrdstream.data.MovieLens100k;
+import org.lrdstream.state.progress.ProgressBar;
 
 /**
  * Fetches the raw MovieLens 100K files for {@link MovieLens100k#prepare}: downloads GroupLens' zip
@@ -73,25 +74,42 @@ public final class MovieLensDownload {
           throw offline(url, "HTTP " + response.statusCode(), null);
         }
         long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (var bar = new ProgressBar("downloading " + fileName(url), total, progress);
+        // The bar counts kB: byte counts in the millions are hard to read.
+        long totalKb = total > 0 ? (total + 999) / 1000 : -1;
+        try (var bar = new ProgressBar("downloading " + fileName(url) + " (kB)", totalKb, progress);
             var out = Files.newOutputStream(part)) {
           var buf = new byte[64 * 1024];
+          long bytes = 0;
+          long shownKb = 0;
           int n;
           while ((n = in.read(buf)) > 0) {
             out.write(buf, 0, n);
-            bar.step(n);
+            bytes += n;
+            bar.step(bytes / 1000 - shownKb);
+            shownKb = bytes / 1000;
           }
+          bar.step((bytes + 999) / 1000 - shownKb);
         }
       }
       Files.move(part, zip, StandardCopyOption.REPLACE_EXISTING);
       return zip;
     } catch (DownloadException e) {
+      deletePartial(workDir);
       throw e;
     } catch (IOException | UnresolvedAddressException e) {
+      deletePartial(workDir);
       throw offline(url, reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw offline(url, "interrupted", e);
+    }
+  }
+
+  private static void deletePartial(Path workDir) {
+    try {
+      Files.deleteIfExists(workDir.resolve("ml-100k.zip.part"));
+    } catch (IOException e) {
+      // the download error is what the user needs to see; a stale .part is overwritten next time
     }
   }
 
