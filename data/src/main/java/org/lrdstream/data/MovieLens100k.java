@@ -47,7 +47,12 @@ public final class MovieLens100k {
     var genres = readGenres(raw.resolve("u.genre"));
     var movies = readMovies(raw.resolve("u.item"), genres.size());
     var rows = readRatings(raw.resolve("u.data"), movies);
-    var split = LeaveOneOutSplitter.split(rows, MIN_COUNT, seed);
+    LeaveOneOutSplit split;
+    try {
+      split = LeaveOneOutSplitter.split(rows, MIN_COUNT, seed);
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(raw.resolve("u.data"), 0, e.getMessage());
+    }
 
     int n = split.numItems();
     var texts = new String[n + 1];

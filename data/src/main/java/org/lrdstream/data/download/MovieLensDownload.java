@@ -62,6 +62,8 @@ public final class MovieLensDownload {
     var client = HttpClient.newBuilder()
         .connectTimeout(CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NORMAL)
+        // honours -Dhttps.proxyHost/-Dhttps.proxyPort (e.g. in LRD_JAVA_OPTS) behind a proxy
+        .proxy(java.net.ProxySelector.getDefault())
         .build();
     var request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
     try {
