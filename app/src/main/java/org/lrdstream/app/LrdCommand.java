@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "lrd-stream: a streaming, online-learning LRD recommender on Kafka.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DataCommand.class,
       ExperimentCommand.class,
     })
 public final class LrdCommand implements Runnable {
