@@ -18,25 +18,26 @@ class FitTest {
 
   @Test
   void trainingOnOfficeReducesTheLossAndBeatsRandomRanking() {
-    var data = OfficeSlice.users(500);
+    var data = OfficeSlice.users(1000);
     // a larger step than the paper's 1e-3: this slice gives only ~15 steps per epoch
     var cfg = small("kda+lrd").toBuilder().learningRate(1e-2f).build();
     try (var m = NDManager.newBaseManager("PyTorch");
         var model = ModelFactory.create(cfg, data, OfficeSlice.randomText(data.numItems(), 16, 1), m, 1)) {
-      var fit = new Fit(model, data, 100);
+      var fit = new Fit(model, data, 200);
       var logs = new ArrayList<EpochLog>();
-      var result = fit.run(new Fit.Options(4, 10, 100, 50, 1), new FitListener() {
+      var result = fit.run(new Fit.Options(5, 10, 200, 50, 1), new FitListener() {
         @Override
         public void epochDone(EpochLog log, boolean best) {
           logs.add(log);
         }
       });
-      assertThat(logs).hasSize(4);
-      assertThat(logs.get(3).rec()).isLessThan(logs.get(0).rec());
-      assertThat(logs.get(3).lrd()).isLessThan(logs.get(0).lrd());
-      // Random ranking among 100 candidates gives HR@10 = 0.1 and NDCG@10 ≈ 0.045.
-      assertThat(result.test().hr10()).isGreaterThan(0.2);
-      assertThat(result.test().ndcg10()).isGreaterThan(0.09);
+      assertThat(logs).hasSize(5);
+      assertThat(logs.get(4).rec()).isLessThan(logs.get(0).rec());
+      assertThat(logs.get(4).lrd()).isLessThan(logs.get(0).lrd());
+      // Random ranking among 100 candidates gives HR@10 = 0.1 and NDCG@10 ≈ 0.045; with 1,000
+      // users one standard error of HR@10 is about 0.01, so these are 4 errors above random.
+      assertThat(result.test().hr10()).isGreaterThan(0.14);
+      assertThat(result.test().ndcg10()).isGreaterThan(0.065);
       assertThat(result.testFullCatalog().count()).isEqualTo(50);
       assertThat(result.testRanks()).hasSize(data.test().size());
     }
