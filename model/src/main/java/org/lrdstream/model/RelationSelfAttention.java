@@ -44,13 +44,18 @@ public final class RelationSelfAttention {
     var ex = x.getNDArrayInternal();
     for (int l = 0; l < layers; l++) {
       var k = "attn." + l + ".";
-      var qkv = ex.linear(x, p.get(k + "qkv.weight"), p.get(k + "qkv.bias")).singletonOrThrow()
-          .reshape(n, r, 3, heads, dk).transpose(2, 0, 3, 1, 4); // 3, N, h, R, dk
-      var q = qkv.get(0);
-      var key = qkv.get(1);
-      var v = qkv.get(2);
-      var weights = q.matMul(key.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(dk))).softmax(3);
-      var context = weights.matMul(v).transpose(0, 2, 1, 3).reshape(n, r, d);
+      // One copy puts Q, K and V head-major, (3, N·h, R, dk); the slices below are views of it.
+      var all = ex.linear(x, p.get(k + "qkv.weight"), p.get(k + "qkv.bias")).singletonOrThrow()
+          .reshape(n, r, 3, heads, dk).transpose(2, 0, 3, 1, 4).reshape(3, n * heads, r, dk);
+      var q = all.get(0).mul((float) (1 / Math.sqrt(dk)));
+      var key = all.get(1);
+      var v = all.get(2);
+      // The scores are computed transposed (keys × queries) and normalised over axis 1: PyTorch's
+      // CPU softmax over a short last axis (R = 5..13) is several times slower than over a middle
+      // one. Mathematically the same attention.
+      var weightsT = key.batchMatMul(q.transpose(0, 2, 1)).softmax(1); // N·h, R_k, R_q
+      var context = weightsT.transpose(0, 2, 1).batchMatMul(v) // N·h, R_q, dk
+          .reshape(n, heads, r, dk).transpose(0, 2, 1, 3).reshape(n, r, d);
       context = drop(context, dropout, training).add(x);
       context = LayerNorm.layerNorm(context, normShape, p.get(k + "norm1.weight"), p.get(k + "norm1.bias"), 1e-5f)
           .singletonOrThrow();

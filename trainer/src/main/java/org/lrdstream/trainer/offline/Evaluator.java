@@ -1,6 +1,13 @@
 package org.lrdstream.trainer.offline;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,10 +23,26 @@ import org.lrdstream.model.ScoreBatch;
 public final class Evaluator {
   private final UserHistories histories;
   private final int batchUsers;
+  private final int threads;
 
+  /** An evaluator scoring in parallel on every core ({@link #defaultThreads()}). */
   public Evaluator(UserHistories histories, int batchUsers) {
+    this(histories, batchUsers, defaultThreads());
+  }
+
+  /**
+   * @param threads scoring threads; each runs PyTorch with one intra-op thread, which scales
+   *     better than one thread with several intra-op threads on these many small operations
+   */
+  public Evaluator(UserHistories histories, int batchUsers, int threads) {
     this.histories = histories;
     this.batchUsers = batchUsers;
+    this.threads = Math.max(1, threads);
+  }
+
+  /** {@code -Dlrd.eval.threads}, else the number of cores. */
+  public static int defaultThreads() {
+    return Integer.getInteger("lrd.eval.threads", Runtime.getRuntime().availableProcessors());
   }
 
   /** Where a held-out row sits in the user's sequence: dev right after train, test after dev. */
@@ -35,42 +58,82 @@ public final class Evaluator {
   /** The 0-based rank of each row's item among its listed negatives, in row order. */
   public int[] ranks(LrdModel model, List<HeldOut> rows, boolean test) {
     var ranks = new int[rows.size()];
-    int n = model.config().historyMax();
-    float ts = model.config().timeScalar();
+    int batches = (rows.size() + batchUsers - 1) / batchUsers;
     try (var outer = new NDScope()) {
-      var manager = model.manager();
       var keys = model.keyTable();
-      for (int from = 0; from < rows.size(); from += batchUsers) {
-        int to = Math.min(rows.size(), from + batchUsers);
-        int c = 1 + rows.get(from).negatives().length;
-        int b = to - from;
-        var users = new long[b];
-        var hist = new long[b * n];
-        var intervals = new float[b * n];
-        var cands = new long[b * c];
-        for (int k = 0; k < b; k++) {
-          var row = rows.get(from + k);
-          if (row.negatives().length != c - 1) {
-            throw new IllegalArgumentException("rows must have the same number of negatives");
-          }
-          users[k] = row.user();
-          histories.history(row.user(), position(row, test), row.time(), n, ts, hist, intervals, k * n);
-          cands[k * c] = row.item();
-          for (int j = 0; j < c - 1; j++) {
-            cands[k * c + 1 + j] = row.negatives()[j];
-          }
+      if (threads == 1 || batches < 2) {
+        for (int k = 0; k < batches; k++) {
+          rankBatch(model, rows, test, keys, k, ranks);
         }
-        float[] scores;
-        try (var scope = new NDScope()) {
-          scores = model.scores(manager, new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
-              .toFloatArray();
+        return ranks;
+      }
+      int callerThreads = JniUtils.getNumThreads();
+      var pool = Executors.newFixedThreadPool(threads, r -> {
+        var t = new Thread(r, "lrd-eval");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        var next = new AtomicInteger();
+        var futures = new ArrayList<Future<?>>();
+        for (int w = 0; w < threads; w++) {
+          futures.add(pool.submit(() -> {
+            // PyTorch's grad mode and OpenMP thread count are per native thread.
+            JniUtils.setGradMode(false);
+            JniUtils.setNumThreads(1);
+            for (int k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
+              rankBatch(model, rows, test, keys, k, ranks);
+            }
+            return null;
+          }));
         }
-        for (int k = 0; k < b; k++) {
-          ranks[from + k] = Metrics.rank(scores[k * c], scores, k * c + 1, (k + 1) * c);
+        for (var f : futures) {
+          f.get();
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("evaluation interrupted", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      } finally {
+        pool.shutdownNow();
+        JniUtils.setNumThreads(callerThreads);
       }
     }
     return ranks;
+  }
+
+  private void rankBatch(LrdModel model, List<HeldOut> rows, boolean test, NDArray keys, int batch, int[] ranks) {
+    int n = model.config().historyMax();
+    float ts = model.config().timeScalar();
+    int from = batch * batchUsers;
+    int to = Math.min(rows.size(), from + batchUsers);
+    int c = 1 + rows.get(from).negatives().length;
+    int b = to - from;
+    var users = new long[b];
+    var hist = new long[b * n];
+    var intervals = new float[b * n];
+    var cands = new long[b * c];
+    for (int k = 0; k < b; k++) {
+      var row = rows.get(from + k);
+      if (row.negatives().length != c - 1) {
+        throw new IllegalArgumentException("rows must have the same number of negatives");
+      }
+      users[k] = row.user();
+      histories.history(row.user(), position(row, test), row.time(), n, ts, hist, intervals, k * n);
+      cands[k * c] = row.item();
+      for (int j = 0; j < c - 1; j++) {
+        cands[k * c + 1 + j] = row.negatives()[j];
+      }
+    }
+    float[] scores;
+    try (var scope = new NDScope()) {
+      scores = model.scores(model.manager(), new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
+          .toFloatArray();
+    }
+    for (int k = 0; k < b; k++) {
+      ranks[from + k] = Metrics.rank(scores[k * c], scores, k * c + 1, (k + 1) * c);
+    }
   }
 
   /**
