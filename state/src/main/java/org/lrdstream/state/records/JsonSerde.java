@@ -14,7 +14,7 @@ public final class JsonSerde<T> implements Serde<T> {
   private final Class<T> type;
   private final int schema;
 
-  JsonSerde(Class<T> type, int schema) {
+  public JsonSerde(Class<T> type, int schema) {
     this.type = type;
     this.schema = schema;
   }
