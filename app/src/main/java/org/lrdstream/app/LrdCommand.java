@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
     description = "lrd-stream: a streaming, online-learning LRD recommender on Kafka.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      BrokerCommand.class,
+      IngestCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
     })
 public final class LrdCommand implements Runnable {
 

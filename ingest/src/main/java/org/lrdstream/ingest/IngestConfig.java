@@ -18,7 +18,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param historyLength items kept per user (N), and so the longest history in a sequence event
  * @param grace how far behind a user's latest event an event may arrive and still be inserted in
  *     place; anything older goes to the DLQ as {@code late}
- * @param dedupWindow a repeated {@code event_id} within this much event time is ignored
+ * @param dedupWindow a repeated {@code event_id} within this much processing (wall-clock) time
+ *     after its first arrival is ignored
  * @param maxFutureSkew how far past the wall clock an event time may lie
  * @param maxRecordBytes larger records go to the DLQ as {@code oversized}
  * @param sessionTimeout how soon a dead instance's partitions move to a live one
@@ -59,7 +60,7 @@ public record IngestConfig(
         Path.of(System.getProperty("java.io.tmpdir"), "lrd-state"),
         20,
         Duration.ofHours(1),
-        Duration.ofHours(24),
+        Duration.ofHours(1),
         Duration.ofMinutes(10),
         64 * 1024,
         true,

@@ -10,10 +10,14 @@ import org.lrdstream.state.MetricNames;
 import org.lrdstream.state.Stores;
 
 /**
- * Lets an interaction through only the first time its {@code event_id} is seen within the window
- * (event time, both directions), so a retried or replayed publish cannot enter a history twice.
- * The window store expires old ids by itself; its changelog makes the memory survive a crash.
- * Interactions without an event id always pass: nothing identifies their repeats.
+ * Lets an interaction through only the first time its {@code event_id} is seen within the window,
+ * so a retried or replayed publish cannot enter a history twice. Interactions without an event id
+ * always pass: nothing identifies their repeats.
+ *
+ * <p>The window runs on processing (wall-clock) time, the clock of retries and re-publishes, not
+ * on event time: a window store expires old ids by dropping whole time segments, and keyed by event
+ * time a replay of years of history in minutes would open and drop thousands of RocksDB segments
+ * (measured: ingest stalled on Office). The changelog makes the memory survive a crash.
  */
 final class DropRepeatedEvents
     implements Processor<String, IngestOutcome, String, IngestOutcome> {
@@ -44,15 +48,15 @@ final class DropRepeatedEvents
       context.forward(record);
       return;
     }
-    long ts = accepted.interaction().ts();
-    try (var it = seen.fetch(id, Instant.ofEpochMilli(Math.max(0, ts - windowMs)),
-        Instant.ofEpochMilli(ts + windowMs))) {
+    long now = context.currentSystemTimeMs();
+    try (var it = seen.fetch(id, Instant.ofEpochMilli(Math.max(0, now - windowMs)),
+        Instant.ofEpochMilli(now))) {
       if (it.hasNext()) {
         duplicates.record();
         return;
       }
     }
-    seen.put(id, ts, ts);
+    seen.put(id, accepted.interaction().ts(), now);
     context.forward(record);
   }
 }

@@ -19,9 +19,12 @@ public final class ItemCodec {
     Fields.schema(root, Item.SCHEMA);
     var item = Fields.id(root, "item");
     var text = Fields.optionalString(root, "text");
-    var attributes = new LinkedHashMap<String, String>();
+    var attributes = new LinkedHashMap<String, List<String>>();
     for (var e : fieldsOf(root, "attributes")) {
-      attributes.put(e.getKey(), scalar(e.getValue(), "attributes." + e.getKey()));
+      var where = "attributes." + e.getKey();
+      attributes.put(
+          e.getKey(),
+          e.getValue().isArray() ? list(e.getValue(), where) : List.of(scalar(e.getValue(), where)));
     }
     var relations = new LinkedHashMap<String, List<String>>();
     for (var e : fieldsOf(root, "relations")) {
@@ -31,11 +34,7 @@ public final class ItemCodec {
             RejectReason.WRONG_TYPE,
             where + " must be an array of item ids, got " + Fields.typeName(e.getValue()));
       }
-      var ids = new ArrayList<String>(e.getValue().size());
-      for (var id : e.getValue()) {
-        ids.add(scalar(id, where + "[]"));
-      }
-      relations.put(e.getKey(), ids);
+      relations.put(e.getKey(), list(e.getValue(), where));
     }
     return new Item(item, text, attributes, relations);
   }
@@ -60,6 +59,14 @@ public final class ItemCodec {
     }
     var out = new ArrayList<Map.Entry<String, JsonNode>>();
     v.fields().forEachRemaining(out::add);
+    return out;
+  }
+
+  private static List<String> list(JsonNode array, String where) throws RecordRejectedException {
+    var out = new ArrayList<String>(array.size());
+    for (var v : array) {
+      out.add(scalar(v, where + "[]"));
+    }
     return out;
   }
 

@@ -77,11 +77,19 @@ class RecordsTest {
             b(
                 "{\"item\":\"170\",\"text\":\"Stapler\",\"attributes\":{\"category\":1,\"brand\":\"acme\"},"
                     + "\"relations\":{\"complement\":[451,\"1886\"],\"substitute\":[]}}"));
-    assertThat(item.attributes()).containsEntry("category", "1").containsEntry("brand", "acme");
+    assertThat(item.attributes()).containsEntry("category", List.of("1")).containsEntry("brand", List.of("acme"));
+    assertThat(item.attribute("category")).contains("1");
     assertThat(item.relations().get("complement")).containsExactly("451", "1886");
     var serde = RecordSerdes.item();
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", item)))
         .isEqualTo(item);
+  }
+
+  @Test
+  void itemReadsAMultiValuedAttributeAsAList() throws Exception {
+    var item = ItemCodec.decode(b("{\"item\":\"5\",\"attributes\":{\"genre\":[3,7]}}"));
+    assertThat(item.attributes().get("genre")).containsExactly("3", "7");
+    assertThat(item.text()).isEmpty();
   }
 
   @Test
