@@ -104,12 +104,14 @@ public final class IngestBenchmark {
         double ingestStart = (System.nanoTime() - s0) / 1e9;
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
+        var threads0 = threadCpuNanos();
         new Replayer(broker.bootstrapServers()).replay(plan, 0, Replayer.Progress.NONE);
         double replaySeconds = (System.nanoTime() - t0) / 1e9;
         log.accept("replayed in " + String.format("%.2f", replaySeconds) + " s; waiting for ingest");
         awaitCommitted(broker.bootstrapServers(), plan.interactions().size(), ingest);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        logCpuByThreadGroup(threads0, threadCpuNanos(), cpuSeconds, log);
         logThreadMetrics(ingest, log);
         return new Result(plan.dataset(), plan.interactions().size(), plan.items().size(), seconds,
             plan.interactions().size() / seconds, replaySeconds,
@@ -121,6 +123,50 @@ public final class IngestBenchmark {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  private static java.util.Map<Long, Long> threadCpuNanos() {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    var out = new java.util.HashMap<Long, Long>();
+    for (long id : mx.getAllThreadIds()) {
+      long t = mx.getThreadCpuTime(id);
+      if (t > 0) {
+        out.put(id, t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * CPU per kind of thread during the round (stream thread, broker request handlers, JIT...); the
+   * remainder is native threads (RocksDB) and threads that ended.
+   */
+  private static void logCpuByThreadGroup(java.util.Map<Long, Long> before,
+      java.util.Map<Long, Long> after, double totalSeconds, Consumer<String> log) {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    var groups = new java.util.TreeMap<String, Double>();
+    double javaSeconds = 0;
+    for (var e : after.entrySet()) {
+      var info = mx.getThreadInfo(e.getKey());
+      if (info == null) {
+        continue;
+      }
+      double sec = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9;
+      javaSeconds += sec;
+      var group = info.getThreadName()
+          .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "")
+          .replaceAll("[0-9]+", "N");
+      groups.merge(group, sec, Double::sum);
+    }
+    var sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "CPU %.2f s, of which not in live Java threads %.2f s; by thread:", totalSeconds,
+        totalSeconds - javaSeconds));
+    groups.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(10)
+        .forEach(e -> sb.append(String.format(java.util.Locale.ROOT, " [%s %.2f]", e.getKey(),
+            e.getValue())));
+    log.accept(sb.toString());
   }
 
   /** CPU time of this whole process (broker, ingest, replay producer): all the work of one event. */

@@ -48,6 +48,7 @@ public final class IngestTopology {
                 UserHistory.serde())
             .withCachingEnabled());
     // A window store forgets ids older than the window by dropping whole segments: no scans.
+    // No cache: every id is new, so a cache would only delay writes and add a merge to each fetch.
     var window = config.dedupWindow().isZero() ? Duration.ofMillis(1) : config.dedupWindow();
     builder.addStateStore(
         org.apache.kafka.streams.state.Stores.windowStoreBuilder(
@@ -55,7 +56,7 @@ public final class IngestTopology {
                     Stores.SEEN_EVENT_IDS, window, window, false),
                 strings,
                 Serdes.Long())
-            .withCachingEnabled());
+            .withCachingDisabled());
     builder.addStateStore(
         org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                 org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.ITEM_CATALOG),
