@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "lrd-stream: a streaming, online-learning LRD recommender on Kafka.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DataCommand.class,
+      ExperimentCommand.class,
       BrokerCommand.class,
       IngestCommand.class,
       ReplayCommand.class,

@@ -7,6 +7,7 @@ import org.lrdstream.data.ReChorusReader;
 import org.lrdstream.ingest.broker.TopicSetup;
 import org.lrdstream.ingest.replay.ReplayPlan;
 import org.lrdstream.ingest.replay.Replayer;
+import org.lrdstream.state.progress.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,9 +53,16 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     var plan = ReplayPlan.of(ReChorusReader.read(data));
     TopicSetup.ensureTopics(bootstrapServers, partitions);
-    var bar = new ProgressBar("records");
     double rate = speed.rate == null ? 0 : speed.rate;
-    var result = new Replayer(bootstrapServers).replay(plan, rate, bar::update);
+    long total = (long) plan.items().size() + plan.interactions().size();
+    Replayer.Result result;
+    try (var bar = new ProgressBar("replay " + plan.dataset() + " (records)", total, System.err)) {
+      long[] reported = {0};
+      result = new Replayer(bootstrapServers).replay(plan, rate, (sent, all) -> {
+        bar.step(sent - reported[0]);
+        reported[0] = sent;
+      });
+    }
     System.out.printf(Locale.ROOT, "published %,d items and %,d interactions of %s to %s in %.1f s (%,.0f interactions/s)%n",
         result.items(), result.events(), plan.dataset(), bootstrapServers,
         result.elapsed().toMillis() / 1000.0, result.eventsPerSecond());

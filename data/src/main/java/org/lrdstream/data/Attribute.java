@@ -10,4 +10,49 @@ public record Attribute(String name, int numValues, int[][] values) {
   public String relationName() {
     return "share-" + name;
   }
+
+  /**
+   * The number of triplets (i, share-name, j) this attribute makes: ordered pairs of distinct items
+   * that share at least one value.
+   */
+  public long tripletCount() {
+    var itemsOf = new java.util.ArrayList<java.util.List<Integer>>();
+    for (int v = 0; v <= numValues; v++) {
+      itemsOf.add(new java.util.ArrayList<>());
+    }
+    boolean multi = false;
+    for (int i = 1; i < values.length; i++) {
+      var vs = values[i] == null ? new int[0] : values[i];
+      multi |= vs.length > 1;
+      for (int v : vs) {
+        if (v >= 1 && v <= numValues) {
+          itemsOf.get(v).add(i);
+        }
+      }
+    }
+    long n = 0;
+    if (!multi) {
+      for (var group : itemsOf) {
+        n += (long) group.size() * (group.size() - 1);
+      }
+      return n;
+    }
+    // Items sharing several values count once: mark each item's neighbours with a stamp.
+    var stamp = new int[values.length];
+    for (int i = 1; i < values.length; i++) {
+      var vs = values[i] == null ? new int[0] : values[i];
+      for (int v : vs) {
+        if (v < 1 || v > numValues) {
+          continue;
+        }
+        for (int j : itemsOf.get(v)) {
+          if (j != i && stamp[j] != i) {
+            stamp[j] = i;
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
 }

@@ -22,6 +22,11 @@ import java.util.stream.Stream;
  * attributes {@code i_*}, item-item relation lists {@code r_*}) and a text file {@code *.text}
  * ({@code id text}) keyed by original ids through {@code *.item2index}, or by item ids when there is
  * no such mapping. Every problem is reported with the file and the line.
+ *
+ * <p>An {@code i_*} column holds one value id per item (0 = unknown); when every row holds a list
+ * ({@code [2, 5]}, the generic import's multi-valued attributes) it is a multi-valued attribute;
+ * when there are more than two {@code i_*} columns, those holding only 0/1 are flags that together
+ * make one multi-valued attribute (the MovieLens genres), placed after the other attributes.
  */
 public final class ReChorusReader {
 
@@ -123,7 +128,7 @@ public final class ReChorusReader {
   private static final class Meta {
     int maxItem;
     final List<String> attrNames = new ArrayList<>();
-    final List<Map<Integer, Integer>> attrValues = new ArrayList<>();
+    final List<Map<Integer, int[]>> attrValues = new ArrayList<>();
     final List<String> flagNames = new ArrayList<>();
     final List<Map<Integer, Integer>> flagValues = new ArrayList<>();
     final List<String> relNames = new ArrayList<>();
@@ -135,11 +140,10 @@ public final class ReChorusReader {
         var values = new int[numItems + 1][];
         int maxValue = 0;
         for (int i = 0; i <= numItems; i++) {
-          Integer v = attrValues.get(a).get(i);
-          // 0 is "unknown" in the published files: unknown values relate nothing.
-          values[i] = v == null || v == 0 ? new int[0] : new int[] {v};
-          if (v != null) {
-            maxValue = Math.max(maxValue, v);
+          int[] v = attrValues.get(a).get(i);
+          values[i] = v == null ? new int[0] : v;
+          for (int x : values[i]) {
+            maxValue = Math.max(maxValue, x);
           }
         }
         attributes.add(new Attribute(attrNames.get(a), maxValue, values));
@@ -156,9 +160,7 @@ public final class ReChorusReader {
           }
           values[i] = set.stream().mapToInt(Integer::intValue).toArray();
         }
-        boolean genres = flagNames.stream()
-            .allMatch(n -> MOVIELENS_GENRES.contains(n.toLowerCase(Locale.ROOT)));
-        attributes.add(new Attribute(genres ? "genre" : "tag", flagNames.size(), values));
+        attributes.add(new Attribute(flagAttributeName(flagNames), flagNames.size(), values));
       }
       var relations = new ArrayList<ItemRelation>();
       for (int r = 0; r < relNames.size(); r++) {
@@ -170,6 +172,16 @@ public final class ReChorusReader {
       }
       return new Catalog(numItems, texts, originalIds, attributes, relations);
     }
+  }
+
+  /**
+   * The name of the one multi-valued attribute that columns of 0/1 flags make: "genre" for the
+   * MovieLens genres, "tag" otherwise.
+   */
+  static String flagAttributeName(List<String> flagNames) {
+    boolean genres = flagNames.stream()
+        .allMatch(n -> MOVIELENS_GENRES.contains(n.toLowerCase(Locale.ROOT)));
+    return genres ? "genre" : "tag";
   }
 
   private static Meta readMeta(Path file) {
@@ -197,9 +209,17 @@ public final class ReChorusReader {
       }
       var binary = new ArrayList<Integer>();
       var discrete = new ArrayList<Integer>();
+      var lists = new java.util.HashSet<Integer>();
       for (int c : attrCols) {
         final int col = c;
-        boolean isFlag = rows.stream().allMatch(r -> col < r.length && (r[col].equals("0") || r[col].equals("1")));
+        // A column of lists ("[3, 7]") is a multi-valued attribute of its own (generic import).
+        boolean isList = !rows.isEmpty()
+            && rows.stream().allMatch(r -> col < r.length && r[col].strip().startsWith("["));
+        boolean isFlag = !isList
+            && rows.stream().allMatch(r -> col < r.length && (r[col].equals("0") || r[col].equals("1")));
+        if (isList) {
+          lists.add(c);
+        }
         (isFlag && attrCols.size() > 2 ? binary : discrete).add(c);
       }
       for (int c : discrete) {
@@ -221,7 +241,16 @@ public final class ReChorusReader {
         meta.maxItem = Math.max(meta.maxItem, item);
         for (int a = 0; a < discrete.size(); a++) {
           int c = discrete.get(a);
-          meta.attrValues.get(a).put(item, (int) Lines.parseLong(file, line, row, c, header[c]));
+          if (lists.contains(c)) {
+            meta.attrValues.get(a).put(item, Lines.parseIdList(file, line, row, c, header[c]));
+          } else {
+            long v = Lines.parseLong(file, line, row, c, header[c]);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+              throw new DataFormatException(file, line, header[c] + " must be a value id >= 0 (0 = unknown), got " + v);
+            }
+            // 0 is "unknown" in the published files: unknown values relate nothing.
+            meta.attrValues.get(a).put(item, v == 0 ? new int[0] : new int[] {(int) v});
+          }
         }
         for (int a = 0; a < binary.size(); a++) {
           int c = binary.get(a);

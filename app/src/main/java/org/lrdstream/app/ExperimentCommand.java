@@ -1,0 +1,273 @@
+package org.lrdstream.app;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.lrdstream.data.Catalog;
+import org.lrdstream.data.ReChorusReader;
+import org.lrdstream.encoder.EncoderOptions;
+import org.lrdstream.encoder.TextEncoders;
+import org.lrdstream.model.EntropySign;
+import org.lrdstream.model.FrequencyInit;
+import org.lrdstream.model.ModelConfig;
+import org.lrdstream.state.progress.ProgressBar;
+import org.lrdstream.trainer.experiment.Experiment;
+import org.lrdstream.trainer.experiment.RunRecord;
+import org.lrdstream.trainer.experiment.TextVectorSource;
+import org.lrdstream.trainer.offline.EpochLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrd experiment}: the paper's offline protocol over a grid of models × seeds. */
+@Command(
+    name = "experiment",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train and evaluate models × seeds on a data set with the paper's protocol (leave-one-out,",
+      "99 listed negatives, early stopping on dev NDCG@5), and write OUT/results.json, OUT/results.md",
+      "(the paper's Table 3 layout with t-tests), OUT/curves.png and OUT/checkpoints/<model>-seed<N>/.",
+      "Resumable: finished (model, seed) runs recorded in OUT are skipped when run again."
+    })
+public final class ExperimentCommand implements Callable<Integer> {
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "Data set in the ReChorus format (train/dev/test.csv, item_meta.csv, *.text), e.g. ../shared/data/office.")
+  Path data;
+
+  @Option(names = "--models", split = ",", defaultValue = "kda,kda+lrd", paramLabel = "M[,M...]",
+      description = "Models: rcf, rcf+lrd, kda, kda+lrd; ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE). Default: ${DEFAULT-VALUE}.")
+  List<String> models;
+
+  @Option(names = "--seeds", defaultValue = "3", paramLabel = "N",
+      description = "Number of seeds per model (seeds 1..N). Default: ${DEFAULT-VALUE}.")
+  int seeds;
+
+  @Option(names = "--first-seed", defaultValue = "1", paramLabel = "S",
+      description = "First seed (seeds S..S+N-1), to run a grid in pieces. Default: ${DEFAULT-VALUE}.")
+  int firstSeed;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory (created; re-used to resume).")
+  Path out;
+
+  @Option(names = "--max-epochs", defaultValue = "200", paramLabel = "E", description = "Maximum epochs per run. Default: ${DEFAULT-VALUE}.")
+  int maxEpochs;
+
+  @Option(names = "--patience", defaultValue = "10", paramLabel = "P",
+      description = "Stop after P epochs without a better dev NDCG@5. Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC",
+      description = "Text encoder: minilm (embedded, offline), openai:<model> or openai:<model>@<base-url>. Default: ${DEFAULT-VALUE}.")
+  String encoder;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Text vector cache. Default: $LRD_CACHE_DIR or ~/.cache/lrd-stream.")
+  Path cacheDir;
+
+  @Option(names = "--eval-batch", defaultValue = "64", paramLabel = "U",
+      description = "Users per evaluation batch. Default: ${DEFAULT-VALUE}.")
+  int evalBatch;
+
+  @Option(names = "--full-catalog-users", defaultValue = "0", paramLabel = "U",
+      description = "Also rank the test item among all unseen items for U sampled users (-1: all; 0: off). Default: ${DEFAULT-VALUE}.")
+  int fullCatalogUsers;
+
+  // ---- hyper-parameter overrides (default: each model's reference settings, see README) ----
+  @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default 1e-3 for KDA, 1e-4 for RCF).")
+  Float lr;
+
+  @Option(names = "--l2", paramLabel = "X", description = "L2 penalty (default 1e-6).")
+  Float l2;
+
+  @Option(names = "--latent", paramLabel = "K", description = "Latent relations of +LRD models (default 8 for KDA, 5 for RCF).")
+  Integer latent;
+
+  @Option(names = "--lambda", paramLabel = "X", description = "Weight λ of the LRD loss (default 10).")
+  Float lambda;
+
+  @Option(names = "--alpha", paramLabel = "X", description = "Weight α of the entropy term (default 0.1).")
+  Float alpha;
+
+  @Option(names = "--entropy", paramLabel = "SIGN", description = "maximise (paper, default) or minimise (reference code).")
+  EntropySign entropy;
+
+  @Option(names = "--leave-one-latent", arity = "1", paramLabel = "BOOL",
+      description = "Drop the sequence relation from LRD's reconstruction (default true, as the reference code).")
+  Boolean leaveOneLatent;
+
+  @Option(names = "--gamma", paramLabel = "X", description = "Weight γ of the KGE loss (default 1; 0 = w/o KGE).")
+  Float gamma;
+
+  @Option(names = "--layers", paramLabel = "L", description = "Self-attention layers across relations (default 5).")
+  Integer layers;
+
+  @Option(names = "--heads", paramLabel = "H", description = "Attention heads (default 4).")
+  Integer heads;
+
+  @Option(names = "--dropout", paramLabel = "X", description = "Dropout (default 0).")
+  Float dropout;
+
+  @Option(names = "--batch-size", paramLabel = "B", description = "Training batch size (default 256).")
+  Integer batchSize;
+
+  @Option(names = "--history", paramLabel = "N", description = "History length (default 20).")
+  Integer history;
+
+  @Option(names = "--negatives", paramLabel = "K", description = "Training negatives per example (default 1 = BPR).")
+  Integer negatives;
+
+  @Option(names = "--freq-init", paramLabel = "INIT", description = "KDA decay initialisation: DFT (default) or RANDOM.")
+  FrequencyInit freqInit;
+
+  @Override
+  public Integer call() {
+    var err = System.err;
+    var dataset = ReChorusReader.read(data);
+    err.println(dataset.summary());
+    var seedList = IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
+    var spec = new Experiment.Spec(dataset, models, seedList, out, maxEpochs, patience, evalBatch,
+        fullCatalogUsers, this::override);
+    var text = new EncoderSource(encoder, cacheDir == null ? defaultCacheDir() : cacheDir, err);
+    var runs = new Experiment(spec, text, err).run(new Progress(err));
+    err.println("results: " + out.resolve("results.md") + ", " + out.resolve("results.json") + ", " + out.resolve("curves.png"));
+    System.out.println(java.nio.file.Files.exists(out.resolve("results.md")) ? readQuietly(out.resolve("results.md")) : "");
+    return runs.isEmpty() ? 1 : 0;
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  static Path defaultCacheDir() {
+    var env = System.getenv("LRD_CACHE_DIR");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "lrd-stream");
+  }
+
+  private ModelConfig override(ModelConfig c) {
+    var b = c.toBuilder();
+    if (lr != null) b.learningRate(lr);
+    if (l2 != null) b.l2(l2);
+    if (latent != null && c.latentRelations() > 0) b.latentRelations(latent);
+    if (lambda != null && c.lambdaLrd() > 0) b.lambdaLrd(lambda);
+    if (alpha != null) b.alphaEntropy(alpha);
+    if (entropy != null) b.entropySign(entropy);
+    if (leaveOneLatent != null) b.leaveOneLatent(leaveOneLatent);
+    if (gamma != null && c.gammaKge() > 0) b.gammaKge(gamma);
+    if (layers != null) b.layers(layers);
+    if (heads != null) b.heads(heads);
+    if (dropout != null) b.dropout(dropout);
+    if (batchSize != null) b.batchSize(batchSize);
+    if (history != null) b.historyMax(history);
+    if (negatives != null) b.trainNegatives(negatives);
+    if (freqInit != null) b.freqInit(freqInit);
+    return b.build();
+  }
+
+  /** Item text vectors from a cached text encoder, opened only when a run needs them. */
+  static final class EncoderSource implements TextVectorSource {
+    private final String spec;
+    private final Path cacheDir;
+    private final PrintStream progress;
+    private String id;
+
+    EncoderSource(String spec, Path cacheDir, PrintStream progress) {
+      this.spec = spec;
+      this.cacheDir = cacheDir;
+      this.progress = progress;
+    }
+
+    @Override
+    public String id() {
+      if (id == null) {
+        // The id is recorded even when every run is already finished: open the encoder lazily.
+        try (var e = TextEncoders.open(spec, cacheDir.resolve("text-vectors"), EncoderOptions.defaults())) {
+          id = e.id();
+        }
+      }
+      return id;
+    }
+
+    @Override
+    public float[][] vectors(Catalog catalog) {
+      try (var e = TextEncoders.open(spec, cacheDir.resolve("text-vectors"), EncoderOptions.defaults())) {
+        id = e.id();
+        var texts = new ArrayList<String>();
+        for (int i = 1; i <= catalog.numItems(); i++) {
+          texts.add(catalog.text(i));
+        }
+        var v = e.encode(texts);
+        var out = new float[catalog.numItems() + 1][];
+        out[0] = new float[v.length > 0 ? v[0].length : 0];
+        System.arraycopy(v, 0, out, 1, v.length);
+        return out;
+      }
+    }
+  }
+
+  /** Progress on stderr: a bar per epoch on a terminal, a line per epoch and per run. */
+  static final class Progress implements Experiment.Listener {
+    private final PrintStream err;
+    private final boolean terminal = System.console() != null;
+    private ProgressBar bar;
+    private String run = "";
+    private int batches;
+
+    Progress(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void runStarted(String model, int seed, int index, int total, int batchesPerEpoch, int maxEpochs) {
+      run = model + " seed " + seed;
+      batches = batchesPerEpoch;
+      err.printf("run %d/%d: %s (%d batches per epoch, at most %d epochs)%n", index, total, run, batchesPerEpoch, maxEpochs);
+    }
+
+    @Override
+    public void resumed(int epoch, int bestEpoch) {
+      err.printf("%s: resuming after epoch %d (best so far: epoch %d)%n", run, epoch, bestEpoch);
+    }
+
+    @Override
+    public void runSkipped(String model, int seed) {
+      err.printf("run %s seed %d: already finished, skipped%n", model, seed);
+    }
+
+    @Override
+    public void batchDone(int epoch, int batch, int total, double loss) {
+      if (!terminal) {
+        return;
+      }
+      if (bar == null) {
+        bar = new ProgressBar(run + " epoch " + epoch, total, err);
+      }
+      bar.step(1);
+      if (batch == total) {
+        bar.close();
+        bar = null;
+      }
+    }
+
+    @Override
+    public void epochDone(EpochLog l, boolean best) {
+      err.printf("%s epoch %d: loss %.4f (rec %.4f kge %.4f lrd %.4f H %.3f) dev %s  [%.1fs train, %.1fs eval]%s%n",
+          run, l.epoch(), l.loss(), l.rec(), l.kge(), l.lrd(), l.entropy(), l.dev(), l.trainSeconds(),
+          l.evalSeconds(), best ? " *" : "");
+    }
+
+    @Override
+    public void runDone(RunRecord r) {
+      err.printf("%s done: %d epochs, best %d, test %s%n", run, r.epochs(), r.bestEpoch(), r.test());
+    }
+  }
+
+}

@@ -1,0 +1,65 @@
+package org.lrdstream.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code lrd data info} prints: the size of a data set, its predefined relations with their
+ * triplet counts, and how many items have a text for the encoder.
+ */
+public record DatasetSummary(
+    String name,
+    int users,
+    int items,
+    int trainInteractions,
+    int devRows,
+    int testRows,
+    int negativesPerRow,
+    List<RelationCount> relations,
+    int itemsWithText) {
+
+  /** One predefined relation: from an attribute ({@code values} of them) or an item-item list. */
+  public record RelationCount(String relation, int values, long triplets) {}
+
+  public static DatasetSummary of(Dataset d) {
+    var relations = new ArrayList<RelationCount>();
+    for (var a : d.catalog().attributes()) {
+      relations.add(new RelationCount(a.relationName(), a.numValues(), a.tripletCount()));
+    }
+    for (var r : d.catalog().relations()) {
+      relations.add(new RelationCount(r.name(), 0, r.tripletCount()));
+    }
+    int withText = 0;
+    for (int i = 1; i <= d.numItems(); i++) {
+      withText += d.catalog().text(i).isBlank() ? 0 : 1;
+    }
+    int negatives = d.test().isEmpty() ? 0 : d.test().get(0).negatives().length;
+    return new DatasetSummary(d.name(), d.numUsers(), d.numItems(), d.train().size(), d.dev().size(),
+        d.test().size(), negatives, List.copyOf(relations), withText);
+  }
+
+  public int interactions() {
+    return trainInteractions + devRows + testRows;
+  }
+
+  /** The summary as lines for a terminal. */
+  public String render() {
+    var sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "data set      %s%n", name));
+    sb.append(String.format(Locale.ROOT, "users         %,d%n", users));
+    sb.append(String.format(Locale.ROOT, "items         %,d%n", items));
+    sb.append(String.format(Locale.ROOT, "interactions  %,d (train %,d, dev %,d, test %,d; %d negatives per held-out row)%n",
+        interactions(), trainInteractions, devRows, testRows, negativesPerRow));
+    double density = users == 0 || items == 0 ? 0 : 100.0 * interactions() / ((double) users * items);
+    sb.append(String.format(Locale.ROOT, "density       %.2f%%%n", density));
+    sb.append(String.format(Locale.ROOT, "relations     %d%n", relations.size()));
+    for (var r : relations) {
+      sb.append(String.format(Locale.ROOT, "  %-18s %,12d triplets%s%n", r.relation(), r.triplets(),
+          r.values() > 0 ? String.format(Locale.ROOT, "  (%,d values)", r.values()) : ""));
+    }
+    sb.append(String.format(Locale.ROOT, "item texts    %,d of %,d items (%.1f%%)%n", itemsWithText, items,
+        items == 0 ? 0.0 : 100.0 * itemsWithText / items));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,299 @@
+package org.lrdstream.encoder;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A pretrained sentence encoder run in process: the ONNX graph and {@code tokenizer.json} are read
+ * from the classpath, the graph runs on DJL's OnnxRuntime engine and the text is tokenized by DJL's
+ * HuggingFace tokenizer. Vectors are the mean of the token states under the attention mask, scaled to
+ * unit length, as sentence-transformers compute them. Nothing is downloaded.
+ *
+ * <p>The engine is named explicitly ({@value #ENGINE}): the application also has PyTorch on its
+ * classpath, and PyTorch is DJL's default engine. Token states are pooled in plain Java so that no
+ * NDArray operation ever falls through to an alternative engine.
+ *
+ * <p>Thread-safe: calls to {@link #encode} are serialised (one ONNX session, its own intra-op pool).
+ */
+public final class OnnxSentenceEncoder implements TextEncoder {
+  /** The DJL engine the graph runs on. */
+  public static final String ENGINE = "OnnxRuntime";
+  /** Measured fastest on 2 cores together with {@link #DEFAULT_INTRA_OP_THREADS} (BENCHMARKS.md). */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  /** One ONNX intra-op thread: on 2 shared cores more threads were slower (PLATFORM-NOTES). */
+  public static final int DEFAULT_INTRA_OP_THREADS = 1;
+
+  private final EmbeddedModel spec;
+  private final int batchSize;
+  private final HuggingFaceTokenizer tokenizer;
+  private final Model model;
+  private final Predictor<Encoding[], float[][]> predictor;
+  private boolean closed;
+
+  private OnnxSentenceEncoder(
+      EmbeddedModel spec,
+      int batchSize,
+      HuggingFaceTokenizer tokenizer,
+      Model model,
+      Predictor<Encoding[], float[][]> predictor) {
+    this.spec = spec;
+    this.batchSize = batchSize;
+    this.tokenizer = tokenizer;
+    this.model = model;
+    this.predictor = predictor;
+  }
+
+  /** Opens {@code model} with the default batch size and thread count. */
+  public static OnnxSentenceEncoder open(EmbeddedModel model) {
+    return open(model, DEFAULT_BATCH_SIZE, DEFAULT_INTRA_OP_THREADS);
+  }
+
+  /**
+   * Opens {@code spec} from the classpath.
+   *
+   * @param batchSize texts per ONNX run; the tokens are padded to the longest text of the batch
+   * @param intraOpThreads threads ONNX Runtime uses inside one run
+   * @throws EncoderException naming what failed: a missing resource, the engine or its native
+   *     library, the tokenizer, or the graph
+   */
+  public static OnnxSentenceEncoder open(EmbeddedModel spec, int batchSize, int intraOpThreads) {
+    return open(spec, batchSize, intraOpThreads, OnnxSentenceEncoder.class.getClassLoader());
+  }
+
+  /** As {@link #open(EmbeddedModel, int, int)}, reading the resources through {@code loader}. */
+  static OnnxSentenceEncoder open(
+      EmbeddedModel spec, int batchSize, int intraOpThreads, ClassLoader loader) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    if (intraOpThreads < 1) {
+      throw new IllegalArgumentException("intra-op threads must be at least 1, got " + intraOpThreads);
+    }
+    String what = "cannot load text encoder " + spec.id() + ": ";
+    for (String resource : List.of(spec.onnxResource(), spec.tokenizerResource())) {
+      if (loader.getResource(resource) == null) {
+        throw new EncoderException(
+            what + "resource " + resource + " is missing from the classpath (it ships in "
+                + spec.artifact() + ")");
+      }
+    }
+    try {
+      Engine.getEngine(ENGINE);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // AssertionError: DJL's OrtEngine wraps an OrtException from the native environment in one
+      throw new EncoderException(
+          what + "the " + ENGINE + " engine did not start (ai.djl.onnxruntime:onnxruntime-engine"
+              + " and the onnxruntime native library): " + e,
+          e);
+    }
+    HuggingFaceTokenizer tokenizer = loadTokenizer(spec, loader, what);
+    Model model = null;
+    try {
+      model = Model.newInstance(spec.id(), Device.cpu(), ENGINE);
+      try (InputStream in = loader.getResourceAsStream(spec.onnxResource())) {
+        model.load(
+            Objects.requireNonNull(in, spec.onnxResource()),
+            Map.of(
+                "intraOpNumThreads", Integer.toString(intraOpThreads),
+                "interOpNumThreads", "1"));
+      }
+      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension()));
+      return new OnnxSentenceEncoder(spec, batchSize, tokenizer, model, predictor);
+    } catch (Exception | LinkageError e) {
+      tokenizer.close();
+      if (model != null) {
+        model.close();
+      }
+      throw new EncoderException(
+          what + "the ONNX graph " + spec.onnxResource() + " did not load: " + e, e);
+    }
+  }
+
+  private static HuggingFaceTokenizer loadTokenizer(
+      EmbeddedModel spec, ClassLoader loader, String what) {
+    // the builder wants a path: copy the resource out, and delete it again once it is parsed
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("lrd-tokenizer-");
+      Path file = dir.resolve("tokenizer.json");
+      try (InputStream in = loader.getResourceAsStream(spec.tokenizerResource())) {
+        Files.copy(Objects.requireNonNull(in, spec.tokenizerResource()), file,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      // padding=true pads to the longest text of a batch; the file itself says "pad to 128"
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(file)
+          .optAddSpecialTokens(true)
+          .optTruncation(true)
+          .optMaxLength(spec.maxTokens())
+          .optPadding(true)
+          .build();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      throw new EncoderException(
+          what + "the tokenizer " + spec.tokenizerResource() + " did not load"
+              + " (ai.djl.huggingface:tokenizers and its native library): " + e,
+          e);
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir.resolve("tokenizer.json"));
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a leftover temp file is harmless; the JVM's temp dir is cleaned by the system
+      p.toFile().deleteOnExit();
+    }
+  }
+
+  @Override
+  public String id() {
+    return spec.id();
+  }
+
+  @Override
+  public int dimension() {
+    return spec.dimension();
+  }
+
+  /** Texts per ONNX run. */
+  @Override
+  public int preferredBatchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public synchronized float[][] encode(List<String> texts) {
+    if (closed) {
+      throw new IllegalStateException("encoder " + id() + " is closed");
+    }
+    float[][] out = new float[texts.size()][];
+    for (int start = 0; start < texts.size(); start += batchSize) {
+      List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
+      for (int i = 0; i < batch.size(); i++) {
+        if (batch.get(i) == null) {
+          throw new IllegalArgumentException("text " + (start + i) + " is null");
+        }
+      }
+      float[][] vectors;
+      try {
+        vectors = predictor.predict(tokenizer.batchEncode(batch));
+      } catch (TranslateException e) {
+        throw new EncoderException("text encoder " + id() + " failed on a batch: " + e, e);
+      }
+      System.arraycopy(vectors, 0, out, start, vectors.length);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    predictor.close();
+    model.close();
+    tokenizer.close();
+  }
+
+  /** Token ids in, mean-pooled unit vectors out; a batch is already padded by the tokenizer. */
+  private static final class PoolingTranslator implements Translator<Encoding[], float[][]> {
+    private static final String MASK = "attention_mask";
+    private final int dimension;
+
+    PoolingTranslator(int dimension) {
+      this.dimension = dimension;
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, Encoding[] batch) {
+      int rows = batch.length;
+      int len = batch[0].getIds().length;
+      long[] ids = new long[rows * len];
+      long[] mask = new long[rows * len];
+      long[] types = new long[rows * len];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(batch[r].getIds(), 0, ids, r * len, len);
+        System.arraycopy(batch[r].getAttentionMask(), 0, mask, r * len, len);
+        System.arraycopy(batch[r].getTypeIds(), 0, types, r * len, len);
+      }
+      ctx.setAttachment(MASK, mask);
+      NDManager m = ctx.getNDManager();
+      Shape shape = new Shape(rows, len);
+      NDArray idsArray = m.create(ids, shape);
+      idsArray.setName("input_ids");
+      NDArray maskArray = m.create(mask, shape);
+      maskArray.setName(MASK);
+      NDArray typesArray = m.create(types, shape);
+      typesArray.setName("token_type_ids");
+      return new NDList(idsArray, maskArray, typesArray);
+    }
+
+    @Override
+    public float[][] processOutput(TranslatorContext ctx, NDList output) {
+      long[] mask = (long[]) ctx.getAttachment(MASK);
+      NDArray hidden = output.get(0);
+      Shape shape = hidden.getShape();
+      if (shape.dimension() != 3 || shape.get(2) != dimension) {
+        throw new IllegalStateException(
+            "expected token states [batch, tokens, " + dimension + "], the graph gave " + shape);
+      }
+      int rows = (int) shape.get(0);
+      int len = (int) shape.get(1);
+      float[] states = hidden.toFloatArray();
+      float[][] vectors = new float[rows][];
+      for (int r = 0; r < rows; r++) {
+        float[] v = new float[dimension];
+        int count = 0;
+        for (int t = 0; t < len; t++) {
+          if (mask[r * len + t] == 0) {
+            continue;
+          }
+          count++;
+          int base = (r * len + t) * dimension;
+          for (int d = 0; d < dimension; d++) {
+            v[d] += states[base + d];
+          }
+        }
+        // the mean's scale does not survive normalisation, but keep it for clarity of intent
+        if (count > 0) {
+          for (int d = 0; d < dimension; d++) {
+            v[d] /= count;
+          }
+        }
+        vectors[r] = Vectors.normaliseInPlace(v);
+      }
+      return vectors;
+    }
+
+    @Override
+    public Batchifier getBatchifier() {
+      return null; // the tokenizer pads the batch itself
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.lrdstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Adam with coupled L2 (as {@code torch.optim.Adam(weight_decay=l2)}, which the reference code
+ * uses), updating the parameters in place. Its state (moments and step count) is part of a
+ * checkpoint, so that training resumes exactly.
+ */
+public final class Adam {
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.999f;
+  private static final float EPS = 1e-8f;
+
+  private final float learningRate;
+  private final float l2;
+  private final Map<String, NDArray> first = new HashMap<>();
+  private final Map<String, NDArray> second = new HashMap<>();
+  private long step;
+
+  public Adam(float learningRate, float l2) {
+    this.learningRate = learningRate;
+    this.l2 = l2;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  /**
+   * One update from the gradients accumulated in the parameters, which it then zeroes. Call it
+   * after the gradient collector is closed (no autograd recording).
+   */
+  public void update(ParameterSet params) {
+    step++;
+    float bc1 = 1 - (float) Math.pow(BETA1, step);
+    float bc2 = 1 - (float) Math.pow(BETA2, step);
+    for (var e : params.all().entrySet()) {
+      var name = e.getKey();
+      var w = e.getValue();
+      var m = moment(first, name, w);
+      var v = moment(second, name, w);
+      // every temporary of this update is closed with the scope; parameters and moments are
+      // updated in place and live on.
+      try (var scope = new NDScope()) {
+        NDArray grad = w.getGradient();
+        NDArray g = ParameterSet.decayed(name) && l2 > 0 ? grad.add(w.mul(l2)) : grad;
+        m.muli(BETA1).addi(g.mul(1 - BETA1));
+        v.muli(BETA2).addi(g.square().muli(1 - BETA2));
+        w.subi(m.div(v.div(bc2).sqrt().addi(EPS)).muli(learningRate / bc1));
+        grad.muli(0);
+      }
+    }
+  }
+
+  private static NDArray moment(Map<String, NDArray> moments, String name, NDArray w) {
+    return moments.computeIfAbsent(name, k -> {
+      var z = w.zerosLike();
+      z.setRequiresGradient(false);
+      NDScope.unregister(z);
+      return z;
+    });
+  }
+
+  /** The moments, for a checkpoint: name → {first, second}. */
+  public Map<String, NDArray[]> state() {
+    var out = new HashMap<String, NDArray[]>();
+    first.forEach((k, m) -> out.put(k, new NDArray[] {m, second.get(k)}));
+    return out;
+  }
+
+  /** Restores the moments and step count of a checkpoint. */
+  public void restore(ParameterSet params, long step, Map<String, float[][]> moments) {
+    this.step = step;
+    moments.forEach((name, mv) -> {
+      var w = params.get(name);
+      var m = moment(first, name, w);
+      var v = moment(second, name, w);
+      m.set(mv[0]);
+      v.set(mv[1]);
+    });
+  }
+}

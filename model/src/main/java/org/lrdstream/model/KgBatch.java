@@ -1,0 +1,18 @@
+package org.lrdstream.model;
+
+/**
+ * Knowledge-graph triplets (head, relation, tail) with the attribute value they share ({@code
+ * value} is an entity row, {@code hasValue} 1 for attribute relations and 0 otherwise) and, for
+ * each, a corrupted triplet (head or tail replaced) as its negative.
+ */
+public record KgBatch(long[] heads, long[] relations, long[] tails, long[] values, float[] hasValue,
+    long[] negativeHeads, long[] negativeTails) {
+
+  public int size() {
+    return heads.length;
+  }
+
+  public static KgBatch empty() {
+    return new KgBatch(new long[0], new long[0], new long[0], new long[0], new float[0], new long[0], new long[0]);
+  }
+}

@@ -1,0 +1,288 @@
+package org.lrdstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import java.util.SplittableRandom;
+
+/**
+ * The relation-aware sequential recommender with Latent Relation Discovery (MODEL.md): a backbone
+ * (RCF, or KDA with temporal decay) scoring {@code y_uj = (U_u + m_uj) · E_j + b_j} (eq. 9), trained
+ * jointly with the KGE loss on predefined triplets (eq. 15) and, when K &gt; 0, the LRD loss that
+ * discovers K latent relations from the language model's item vectors (eq. 1–8, 14).
+ *
+ * <p>Entities (rows of {@code entity}) are the items 0..N (0 = padding) then every attribute value.
+ * The model owns its NDManager; {@link #close()} frees every native tensor.
+ */
+public final class LrdModel implements AutoCloseable {
+  private final ModelConfig config;
+  private final RelationSchema schema;
+  private final ItemTables items;
+  private final int numUsers;
+  private final NDManager manager;
+  private final ParameterSet params;
+  private final NDArray valueIndex;
+  private final NDArray valueWeight;
+  private final NDArray textVectors;
+
+  /**
+   * A freshly initialised model (ReChorus's N(0, 0.01²) initialisation from {@code seed}).
+   *
+   * @param decayInit KDA's per-relation {real, imag} coefficients (the DFT initialisation), or
+   *     null for a random one
+   */
+  public LrdModel(ModelConfig config, RelationSchema schema, ItemTables items, int numUsers,
+      NDManager parent, long seed, float[][][] decayInit) {
+    if (schema.attributeCount() != items.attributeCount()) {
+      throw new IllegalArgumentException("schema has " + schema.attributeCount() + " attribute relations, item tables " + items.attributeCount());
+    }
+    if (config.lrdEnabled() && config.lrdInput() == LrdInput.TEXT && items.textDim() == 0) {
+      throw new IllegalArgumentException("LRD reads text vectors, but the items have none");
+    }
+    this.config = config;
+    this.schema = schema;
+    this.items = items;
+    this.numUsers = numUsers;
+    this.manager = parent.newSubManager();
+    this.params = new ParameterSet(manager);
+    var rng = new SplittableRandom(seed);
+    int d = config.dim();
+    int r = schema.size();
+    params.normal("entity", rng, 0.01f, items.numEntities(), d);
+    params.normal("relation", rng, 0.01f, r, d);
+    params.normal("user", rng, 0.01f, numUsers + 1L, d);
+    params.normal("itemBias", rng, 0.01f, items.numItems() + 1L);
+    if (config.backbone() == Backbone.KDA) {
+      int f = config.freqDim();
+      if (decayInit != null) {
+        var re = new float[r * f];
+        var im = new float[r * f];
+        for (int k = 0; k < r; k++) {
+          System.arraycopy(decayInit[k][0], 0, re, k * f, f);
+          System.arraycopy(decayInit[k][1], 0, im, k * f, f);
+        }
+        params.put("decay.real", re, new Shape(r, f));
+        params.put("decay.imag", im, new Shape(r, f));
+      } else {
+        params.normal("decay.real", rng, 0.01f, r, f);
+        params.normal("decay.imag", rng, 0.01f, r, f);
+      }
+    }
+    RelationSelfAttention.create(params, rng, config.layers(), d);
+    if (config.lrdEnabled()) {
+      int in = config.lrdInput() == LrdInput.TEXT ? items.textDim() : d;
+      params.normal("lrd.proj.weight", rng, 0.01f, d, in);
+      params.normal("lrd.proj.bias", rng, 0.01f, d);
+      params.normal("lrd.cls.weight", rng, 0.01f, r, 2L * d);
+      params.normal("lrd.cls.bias", rng, 0.01f, r);
+    }
+    int na = items.attributeCount();
+    int slots = items.valueSlots();
+    this.valueIndex = na == 0 ? null
+        : manager.create(items.valueIndex(), new Shape(items.numItems() + 1L, na, slots));
+    this.valueWeight = na == 0 ? null
+        : manager.create(items.valueWeight(), new Shape(items.numItems() + 1L, na, slots));
+    this.textVectors = items.textDim() == 0 ? null
+        : manager.create(items.textVectors(), new Shape(items.numItems() + 1L, items.textDim()));
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public RelationSchema schema() {
+    return schema;
+  }
+
+  public ItemTables items() {
+    return items;
+  }
+
+  public int numUsers() {
+    return numUsers;
+  }
+
+  public ParameterSet parameters() {
+    return params;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  // ---- scoring --------------------------------------------------------------------------------
+
+  /** Keys of all items for all relations, (N+1)×R×d; computed once per step or per evaluation. */
+  public NDArray keyTable() {
+    var entity = params.get("entity");
+    var itemEmb = entity.get("0:" + (items.numItems() + 1));
+    NDArray values;
+    int r = schema.size();
+    if (valueIndex == null) {
+      values = manager.zeros(new Shape(items.numItems() + 1L, r, config.dim()));
+    } else {
+      var valueEmb = gather(valueIndex, entity); // N+1, A, S, d
+      values = RelationAttention.valueTable(valueEmb, valueWeight, r);
+    }
+    return RelationAttention.keyTable(itemEmb, params.get("relation"), values);
+  }
+
+  /** Scores B×C of a batch (eq. 9). */
+  public NDArray scores(NDManager m, ScoreBatch batch, NDArray keyTable, boolean training) {
+    return forward(m, batch, keyTable, training).scores;
+  }
+
+  /** The intermediate results of a forward pass that explanations need. */
+  public record Forward(NDArray scores, NDArray intensities) {}
+
+  /**
+   * The forward pass. {@code intensities} (B×C×R×n, after KDA's decay) is the relation intensity
+   * of each history item for each candidate: the paper's explanation of a recommendation.
+   */
+  public Forward forward(NDManager m, ScoreBatch batch, NDArray keyTable, boolean training) {
+    int b = batch.size();
+    int n = batch.historyLength();
+    int c = batch.candidateCount();
+    int r = schema.size();
+    int d = config.dim();
+    var entity = params.get("entity");
+    var hist = m.create(batch.history(), new Shape(b, n));
+    var mask = hist.gt(0).toType(DataType.FLOAT32, false);
+    var cands = m.create(batch.candidates(), new Shape(b, c));
+    var eh = gather(hist, entity); // B,n,d
+    var ej = gather(cands, entity); // B,C,d
+    var keys = gather(cands, keyTable.reshape(items.numItems() + 1L, (long) r * d)).reshape(b, c, r, d);
+    var a = RelationAttention.intensities(keys, eh, mask); // B,C,R,n
+    if (config.backbone() == Backbone.KDA) {
+      var x = m.create(batch.intervals(), new Shape(b, n));
+      var decay = TemporalDecay.decay(x, params.get("decay.real"), params.get("decay.imag")); // B,R,n
+      a = a.mul(decay.expandDims(1));
+    }
+    var s = RelationAttention.aggregate(a, eh).reshape((long) b * c, r, d);
+    var h = RelationSelfAttention.forward(params, s, config.layers(), config.heads(), config.dropout(), training);
+    var pooled = h.mean(new int[] {1}).reshape(b, c, d); // AGG = mean (eq. 10)
+    var users = m.create(batch.users());
+    var u = gather(users, params.get("user")).expandDims(1); // B,1,d
+    var bias = gather(cands, params.get("itemBias").expandDims(1)).reshape(b, c);
+    var y = pooled.add(u).mul(ej).sum(new int[] {2}).add(bias);
+    return new Forward(y, a);
+  }
+
+  // ---- losses ---------------------------------------------------------------------------------
+
+  /** The loss terms of one step, as scalars (NDArrays of the step's manager). */
+  public record Losses(NDArray total, NDArray rec, NDArray kge, NDArray lrd, NDArray entropy) {}
+
+  /** {@code L = L_rec + γ·L_kge + λ·L_lrd} (eq. 16) for one training batch. */
+  public Losses losses(NDManager m, TrainBatch batch) {
+    var keyTable = keyTable();
+    var y = scores(m, batch.examples(), keyTable, true);
+    var rec = recommendationLoss(y);
+    var total = rec;
+    NDArray kge = m.zeros(new Shape());
+    if (config.gammaKge() > 0 && batch.triplets().size() > 0) {
+      kge = kgeLoss(m, batch.triplets());
+      total = total.add(kge.mul(config.gammaKge()));
+    }
+    NDArray lrd = m.zeros(new Shape());
+    NDArray entropy = m.zeros(new Shape());
+    if (config.lrdEnabled()) {
+      var terms = lrdLoss(m, batch.examples(), batch.lrdNegatives());
+      lrd = terms[0];
+      entropy = terms[1];
+      total = total.add(lrd.mul(config.lambdaLrd()));
+    }
+    return new Losses(total, rec, kge, lrd, entropy);
+  }
+
+  /**
+   * BPR generalised to k negatives as in the reference code: {@code −log Σ_k softmax(y_neg)_k ·
+   * σ(y_pos − y_neg,k)}; with one negative it is {@code −log σ(y_pos − y_neg)} (eq. 13).
+   */
+  public static NDArray recommendationLoss(NDArray y) {
+    long c = y.getShape().get(1);
+    var pos = y.get(":, 0:1");
+    var neg = y.get(":, 1:");
+    if (c == 2) {
+      return logSigmoid(pos.sub(neg)).neg().mean();
+    }
+    var w = neg.softmax(1);
+    return Activation.sigmoid(pos.sub(neg)).mul(w).sum(new int[] {1}).add(1e-12f).log().neg().mean();
+  }
+
+  /** KGE (eq. 15): DistMult with the shared value, against a corrupted twin, BPR-style. */
+  public NDArray kgeLoss(NDManager m, KgBatch t) {
+    var entity = params.get("entity");
+    var rel = gather(m.create(t.relations()), params.get("relation"))
+        .add(gather(m.create(t.values()), entity).mul(m.create(t.hasValue()).expandDims(1)));
+    var pos = DistMult.score(gather(m.create(t.heads()), entity), rel, gather(m.create(t.tails()), entity));
+    var neg = DistMult.score(gather(m.create(t.negativeHeads()), entity), rel, gather(m.create(t.negativeTails()), entity));
+    return logSigmoid(pos.sub(neg)).neg().mean();
+  }
+
+  /**
+   * LRD (eq. 1–8, 14): for each valid (v_i, j) pair the relation distribution q_i, the weighted
+   * relation {@code w_i = Σ_r q_ir Rel_r}, and the reconstruction {@code −log mean_i σ(φ(v_i, w_i,
+   * j) − φ(v_i⁻, w_i, j))} with a negative history item; plus ∓α·H(q).
+   *
+   * @return {loss including the entropy term, mean entropy}
+   */
+  public NDArray[] lrdLoss(NDManager m, ScoreBatch ex, long[] negatives) {
+    int b = ex.size();
+    int n = ex.historyLength();
+    int c = ex.candidateCount();
+    var entity = params.get("entity");
+    var hist = m.create(ex.history(), new Shape(b, n));
+    var mask = hist.gt(0).toType(DataType.FLOAT32, false);
+    var target = m.create(ex.candidates(), new Shape(b, c)).get(":, 0");
+    NDArray inHist;
+    NDArray inTarget;
+    if (config.lrdInput() == LrdInput.TEXT) {
+      inHist = gather(hist, textVectors);
+      inTarget = gather(target, textVectors);
+    } else {
+      inHist = gather(hist, entity);
+      inTarget = gather(target, entity);
+    }
+    var logQ = LatentRelationHead.logDistribution(params, inHist, inTarget, config.leaveOneLatent()); // B,n,R
+    var w = logQ.exp().matMul(params.get("relation")); // B,n,d
+    var ej = gather(target, entity).expandDims(1); // B,1,d
+    var pos = DistMult.score(gather(hist, entity), w, ej); // B,n
+    var neg = DistMult.score(gather(m.create(negatives, new Shape(b, n)), entity), w, ej);
+    var valid = mask.sum(new int[] {1}).maximum(1f);
+    var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
+    var rec = meanSig.add(1e-12f).log().neg().mean();
+    var entropy = LatentRelationHead.entropy(logQ).mul(mask).sum().div(mask.sum().maximum(1f));
+    var sign = config.entropySign() == EntropySign.MAXIMISE ? -1f : 1f;
+    return new NDArray[] {rec.add(entropy.mul(sign * config.alphaEntropy())), entropy};
+  }
+
+  /** LRD's relation distribution for given (history item, target) pairs, P×R probabilities. */
+  public NDArray relationDistribution(NDManager m, long[] heads, long[] tails) {
+    var h = m.create(heads, new Shape(heads.length, 1));
+    var t = m.create(tails);
+    var src = config.lrdInput() == LrdInput.TEXT ? textVectors : params.get("entity");
+    return LatentRelationHead.logDistribution(params, gather(h, src), gather(t, src), config.leaveOneLatent())
+        .exp().reshape(heads.length, schema.size());
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  static NDArray gather(NDArray index, NDArray table) {
+    return index.getNDArrayInternal().embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /** {@code log σ(x) = −softplus(−x)}, stable for large |x|. */
+  static NDArray logSigmoid(NDArray x) {
+    return Activation.softPlus(x.neg()).neg();
+  }
+
+  @Override
+  public void close() {
+    params.close();
+    manager.close();
+  }
+}

@@ -1,0 +1,162 @@
+package org.lrdstream.model;
+
+import java.util.Locale;
+
+/**
+ * Everything that defines a model and how it is trained, with the reference settings of MODEL.md as
+ * defaults. Immutable; {@link #builder()} or {@link #forName(String)} make one.
+ *
+ * @param backbone RCF or KDA
+ * @param dim embedding size d
+ * @param layers self-attention layers across relations (L)
+ * @param heads attention heads (h)
+ * @param dropout dropout after attention and feed-forward
+ * @param historyMax history length n used by the model
+ * @param latentRelations K latent relations discovered by LRD (0 = no LRD)
+ * @param lambdaLrd λ, weight of the LRD loss (0 = no LRD)
+ * @param alphaEntropy α, weight of the entropy term of the LRD loss
+ * @param entropySign paper (maximise) or reference-code (minimise) entropy
+ * @param leaveOneLatent drop the "sequence" relation from LRD's reconstruction (reference code)
+ * @param lrdInput text vectors (paper) or ID embeddings ("w/o LLM")
+ * @param gammaKge γ, weight of the KGE loss (0 = "w/o KGE")
+ * @param freqInit KDA decay parameter initialisation
+ * @param freqDim number of non-negative frequencies of KDA's decay (33 = linspace(0, ½, 33))
+ * @param trainNegatives sampled negatives per training example (1 = BPR)
+ * @param learningRate Adam learning rate
+ * @param l2 L2 penalty (weight decay on every non-bias parameter, as torch.optim.Adam)
+ * @param batchSize training batch size
+ * @param timeScalar seconds per time unit of KDA's intervals (60: minutes)
+ */
+public record ModelConfig(
+    Backbone backbone,
+    int dim,
+    int layers,
+    int heads,
+    float dropout,
+    int historyMax,
+    int latentRelations,
+    float lambdaLrd,
+    float alphaEntropy,
+    EntropySign entropySign,
+    boolean leaveOneLatent,
+    LrdInput lrdInput,
+    float gammaKge,
+    FrequencyInit freqInit,
+    int freqDim,
+    int trainNegatives,
+    float learningRate,
+    float l2,
+    int batchSize,
+    float timeScalar) {
+
+  public ModelConfig {
+    if (dim % heads != 0) {
+      throw new IllegalArgumentException("dim " + dim + " must be a multiple of heads " + heads);
+    }
+    if (latentRelations < 0 || layers < 0 || historyMax < 1 || trainNegatives < 1 || batchSize < 1) {
+      throw new IllegalArgumentException("invalid model config: " + this);
+    }
+  }
+
+  public boolean lrdEnabled() {
+    return latentRelations > 0 && lambdaLrd > 0;
+  }
+
+  /**
+   * The models of the paper's tables by name: {@code rcf}, {@code kda} (vanilla backbones, "w/o
+   * LRD"), {@code rcf+lrd}, {@code kda+lrd}; ablations {@code kda+lrd-llm} ("w/o LLM": the
+   * classifier reads ID embeddings) and {@code kda+lrd-kge} ("w/o KGE": γ = 0); any name may end
+   * in {@code -kge} to drop the KGE loss.
+   */
+  public static ModelConfig forName(String name) {
+    var n = name.strip().toLowerCase(Locale.ROOT);
+    var b = builder();
+    if (n.endsWith("-kge")) {
+      b.gammaKge(0);
+      n = n.substring(0, n.length() - 4);
+    }
+    if (n.endsWith("-llm")) {
+      b.lrdInput(LrdInput.ID);
+      n = n.substring(0, n.length() - 4);
+    }
+    switch (n) {
+      case "kda" -> b.backbone(Backbone.KDA).latentRelations(0).lambdaLrd(0).learningRate(1e-3f);
+      case "kda+lrd" -> b.backbone(Backbone.KDA).latentRelations(8).lambdaLrd(10).learningRate(1e-3f);
+      case "rcf" -> b.backbone(Backbone.RCF).latentRelations(0).lambdaLrd(0).learningRate(1e-4f);
+      case "rcf+lrd" -> b.backbone(Backbone.RCF).latentRelations(5).lambdaLrd(10).learningRate(1e-4f);
+      default -> throw new IllegalArgumentException(
+          "unknown model '" + name + "' (known: rcf, rcf+lrd, kda, kda+lrd, and ablations like kda+lrd-llm, kda+lrd-kge)");
+    }
+    return b.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** A mutable builder with MODEL.md's reference settings as defaults. */
+  public static final class Builder {
+    private Backbone backbone = Backbone.KDA;
+    private int dim = 64;
+    private int layers = 5;
+    private int heads = 4;
+    private float dropout = 0f;
+    private int historyMax = 20;
+    private int latentRelations = 8;
+    private float lambdaLrd = 10f;
+    private float alphaEntropy = 0.1f;
+    private EntropySign entropySign = EntropySign.MAXIMISE;
+    private boolean leaveOneLatent = true;
+    private LrdInput lrdInput = LrdInput.TEXT;
+    private float gammaKge = 1f;
+    private FrequencyInit freqInit = FrequencyInit.DFT;
+    private int freqDim = 33;
+    private int trainNegatives = 1;
+    private float learningRate = 1e-3f;
+    private float l2 = 1e-6f;
+    private int batchSize = 256;
+    private float timeScalar = 60f;
+
+    Builder() {}
+
+    Builder(ModelConfig c) {
+      backbone = c.backbone; dim = c.dim; layers = c.layers; heads = c.heads; dropout = c.dropout;
+      historyMax = c.historyMax; latentRelations = c.latentRelations; lambdaLrd = c.lambdaLrd;
+      alphaEntropy = c.alphaEntropy; entropySign = c.entropySign; leaveOneLatent = c.leaveOneLatent;
+      lrdInput = c.lrdInput; gammaKge = c.gammaKge; freqInit = c.freqInit; freqDim = c.freqDim;
+      trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
+      batchSize = c.batchSize; timeScalar = c.timeScalar;
+    }
+
+    public Builder backbone(Backbone v) { backbone = v; return this; }
+    public Builder dim(int v) { dim = v; return this; }
+    public Builder layers(int v) { layers = v; return this; }
+    public Builder heads(int v) { heads = v; return this; }
+    public Builder dropout(float v) { dropout = v; return this; }
+    public Builder historyMax(int v) { historyMax = v; return this; }
+    public Builder latentRelations(int v) { latentRelations = v; return this; }
+    public Builder lambdaLrd(float v) { lambdaLrd = v; return this; }
+    public Builder alphaEntropy(float v) { alphaEntropy = v; return this; }
+    public Builder entropySign(EntropySign v) { entropySign = v; return this; }
+    public Builder leaveOneLatent(boolean v) { leaveOneLatent = v; return this; }
+    public Builder lrdInput(LrdInput v) { lrdInput = v; return this; }
+    public Builder gammaKge(float v) { gammaKge = v; return this; }
+    public Builder freqInit(FrequencyInit v) { freqInit = v; return this; }
+    public Builder freqDim(int v) { freqDim = v; return this; }
+    public Builder trainNegatives(int v) { trainNegatives = v; return this; }
+    public Builder learningRate(float v) { learningRate = v; return this; }
+    public Builder l2(float v) { l2 = v; return this; }
+    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder timeScalar(float v) { timeScalar = v; return this; }
+
+    public ModelConfig build() {
+      return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
+          lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package org.lrdstream.model;
+
+import ai.djl.ndarray.NDManager;
+import org.lrdstream.data.Attribute;
+import org.lrdstream.data.Catalog;
+import org.lrdstream.data.Dataset;
+import org.lrdstream.data.Interaction;
+
+/** Builds a model for a data set: its relation schema, item tables and KDA's DFT initialisation. */
+public final class ModelFactory {
+  private ModelFactory() {}
+
+  public static RelationSchema schemaOf(Catalog catalog, int latentRelations) {
+    return RelationSchema.of(
+        catalog.attributes().stream().map(Attribute::relationName).toList(),
+        catalog.relations().stream().map(r -> r.name()).toList(),
+        latentRelations);
+  }
+
+  public static LrdModel create(ModelConfig config, Dataset data, float[][] textVectors, NDManager manager, long seed) {
+    var schema = schemaOf(data.catalog(), config.lrdEnabled() ? config.latentRelations() : 0);
+    var items = ItemTables.of(data.numItems(), data.catalog().attributes(), textVectors);
+    float[][][] init = config.backbone() == Backbone.KDA && config.freqInit() == FrequencyInit.DFT
+        ? dftInit(config, schema, data) : null;
+    return new LrdModel(config, schema, items, data.numUsers(), manager, seed, init);
+  }
+
+  /**
+   * KDA's DFT initialisation: for each predefined relation, the histogram of the interval feature
+   * x between a training target and the earlier items of its history that are related to it by
+   * that relation; {@code sequence} (and each latent relation, which has no data yet) uses all
+   * (history item, target) pairs.
+   */
+  public static float[][][] dftInit(ModelConfig config, RelationSchema schema, Dataset data) {
+    int f = config.freqDim();
+    int bins = 2 * (f - 1);
+    int r = schema.size();
+    var hist = new double[r][bins];
+    var catalog = data.catalog();
+    var byUser = new java.util.ArrayList<java.util.List<Interaction>>();
+    for (int u = 0; u <= data.numUsers(); u++) {
+      byUser.add(new java.util.ArrayList<>());
+    }
+    data.train().forEach(x -> byUser.get(x.user()).add(x));
+    int na = catalog.attributes().size();
+    var relSets = new java.util.ArrayList<java.util.Set<Long>>();
+    for (var rel : catalog.relations()) {
+      var set = new java.util.HashSet<Long>();
+      var t = rel.targets();
+      for (int i = 0; i < t.length; i++) {
+        for (int j : t[i]) {
+          set.add(((long) i << 32) | j);
+        }
+      }
+      relSets.add(set);
+    }
+    for (var seq : byUser) {
+      for (int p = 1; p < seq.size(); p++) {
+        var target = seq.get(p);
+        for (int i = Math.max(0, p - config.historyMax()); i < p; i++) {
+          var h = seq.get(i);
+          int bin = Math.min(bins - 1, (int) ScoreBatch.interval(target.time(), h.time(), config.timeScalar()));
+          hist[0][bin]++;
+          for (int a = 0; a < na; a++) {
+            if (shares(catalog.attributes().get(a), h.item(), target.item())) {
+              hist[1 + a][bin]++;
+            }
+          }
+          for (int k = 0; k < relSets.size(); k++) {
+            long key = ((long) h.item() << 32) | target.item();
+            long rev = ((long) target.item() << 32) | h.item();
+            if (relSets.get(k).contains(key) || relSets.get(k).contains(rev)) {
+              hist[schema.firstItemRelation() + k][bin]++;
+            }
+          }
+        }
+      }
+    }
+    var out = new float[r][][];
+    for (int k = 0; k < r; k++) {
+      boolean observed = k > 0 && k < schema.firstLatent() && java.util.Arrays.stream(hist[k]).sum() > 0;
+      out[k] = TemporalDecay.dftOf(observed ? hist[k] : hist[0], f);
+    }
+    return out;
+  }
+
+  static boolean shares(Attribute a, int i, int j) {
+    var vi = a.values()[i];
+    var vj = a.values()[j];
+    for (int x : vi) {
+      for (int y : vj) {
+        if (x == y) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,97 @@
+package org.lrdstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The trainable tensors of a model by name, in creation order (the order of a checkpoint). They are
+ * initialised from a seeded Java generator, so a seed gives the same model on any engine build.
+ */
+public final class ParameterSet implements AutoCloseable {
+  private final NDManager manager;
+  private final Map<String, NDArray> params = new LinkedHashMap<>();
+
+  public ParameterSet(NDManager manager) {
+    this.manager = manager;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** A parameter drawn from N(0, std²) (ReChorus initialises embeddings and linear layers so). */
+  public NDArray normal(String name, SplittableRandom rng, float std, long... shape) {
+    var s = new Shape(shape);
+    var data = new float[Math.toIntExact(s.size())];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) (gaussian(rng) * std);
+    }
+    return put(name, data, s);
+  }
+
+  public NDArray constant(String name, float value, long... shape) {
+    var s = new Shape(shape);
+    var data = new float[Math.toIntExact(s.size())];
+    java.util.Arrays.fill(data, value);
+    return put(name, data, s);
+  }
+
+  public NDArray put(String name, float[] data, Shape shape) {
+    if (params.containsKey(name)) {
+      throw new IllegalStateException("duplicate parameter " + name);
+    }
+    var a = manager.create(data, shape);
+    a.setName(name);
+    a.setRequiresGradient(true);
+    params.put(name, a);
+    return a;
+  }
+
+  /** Replaces a parameter's values (same shape), e.g. when loading a checkpoint. */
+  public void load(String name, float[] data) {
+    var a = get(name);
+    if (a.getShape().size() != data.length) {
+      throw new IllegalArgumentException("parameter " + name + " has " + a.getShape() + ", got " + data.length + " values");
+    }
+    a.set(data);
+  }
+
+  public NDArray get(String name) {
+    var a = params.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no parameter " + name);
+    }
+    return a;
+  }
+
+  public Map<String, NDArray> all() {
+    return Collections.unmodifiableMap(params);
+  }
+
+  /** Biases are not L2-penalised (ReChorus puts them in a no-weight-decay group). */
+  public static boolean decayed(String name) {
+    return !name.endsWith(".bias") && !name.endsWith("Bias");
+  }
+
+  public long count() {
+    return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+  }
+
+  static double gaussian(SplittableRandom rng) {
+    // Box-Muller: SplittableRandom has no nextGaussian on Java 17.
+    double u1 = rng.nextDouble();
+    double u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  @Override
+  public void close() {
+    params.values().forEach(NDArray::close);
+    params.clear();
+  }
+}

@@ -1,0 +1,163 @@
+package org.lrdstream.trainer.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.lrdstream.data.Dataset;
+import org.lrdstream.model.ModelCheckpoint;
+import org.lrdstream.model.ModelConfig;
+import org.lrdstream.model.ModelFactory;
+import org.lrdstream.state.checkpoint.CheckpointFiles;
+import org.lrdstream.trainer.offline.EpochLog;
+import org.lrdstream.trainer.offline.Fit;
+import org.lrdstream.trainer.offline.FitListener;
+
+/**
+ * A grid of models × seeds on one data set with the paper's protocol. Each finished run is
+ * recorded at once in {@code OUT/runs/<model>-seed<N>.json} with its checkpoint in {@code
+ * OUT/checkpoints/<model>-seed<N>/}, and the report ({@code results.json}, {@code results.md},
+ * {@code curves.png}) is rewritten; running the same grid again skips finished runs, and a run
+ * that was killed resumes from its last finished epoch ({@code OUT/progress/}).
+ */
+public final class Experiment {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * @param overrides applied to every model's config after its defaults (CLI hyper-parameters)
+   */
+  public record Spec(Dataset data, List<String> models, List<Integer> seeds, Path out, int maxEpochs,
+      int patience, int evalBatchUsers, int fullCatalogUsers, UnaryOperator<ModelConfig> overrides) {}
+
+  /** Progress of the grid, for the CLI's progress bars. */
+  public interface Listener extends FitListener {
+    default void runStarted(String model, int seed, int index, int total, int batchesPerEpoch, int maxEpochs) {}
+
+    default void runSkipped(String model, int seed) {}
+
+    default void runDone(RunRecord record) {}
+  }
+
+  private final Spec spec;
+  private final TextVectorSource text;
+  private final PrintStream log;
+
+  public Experiment(Spec spec, TextVectorSource text, PrintStream log) {
+    this.spec = spec;
+    this.text = text;
+    this.log = log;
+  }
+
+  public static Path runFile(Path out, String model, int seed) {
+    return out.resolve("runs").resolve(model + "-seed" + seed + ".json");
+  }
+
+  public List<RunRecord> run(Listener listener) {
+    var data = spec.data();
+    // Validate every model name before spending any time.
+    var configs = new LinkedHashMap<String, ModelConfig>();
+    for (var m : spec.models()) {
+      configs.put(m, spec.overrides().apply(ModelConfig.forName(m)));
+    }
+    try {
+      Files.createDirectories(spec.out().resolve("runs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + spec.out(), e);
+    }
+    float[][] vectors = null;
+    int total = configs.size() * spec.seeds().size();
+    int index = 0;
+    for (var entry : configs.entrySet()) {
+      for (int seed : spec.seeds()) {
+        index++;
+        var name = entry.getKey();
+        var file = runFile(spec.out(), name, seed);
+        if (Files.exists(file)) {
+          listener.runSkipped(name, seed);
+          continue;
+        }
+        if (vectors == null) {
+          vectors = text.vectors(data.catalog());
+        }
+        var cfg = entry.getValue();
+        try (var manager = NDManager.newBaseManager("PyTorch");
+            var model = ModelFactory.create(cfg, data, vectors, manager, seed)) {
+          var fit = new Fit(model, data, spec.evalBatchUsers());
+          int batches = (fit.sampler().exampleCount() + cfg.batchSize() - 1) / cfg.batchSize();
+          listener.runStarted(name, seed, index, total, batches, spec.maxEpochs());
+          var progressDir = spec.out().resolve("progress").resolve(name + "-seed" + seed);
+          var result = fit.run(new Fit.Options(spec.maxEpochs(), spec.patience(), spec.evalBatchUsers(),
+              spec.fullCatalogUsers(), seed, progressDir), listener);
+          var record = new RunRecord(name, seed, result.epochs(), result.bestEpoch(),
+              result.trainSecondsPerEpoch(), result.evalSeconds(), result.dev().asMap(),
+              result.test().asMap(), result.testFullCatalog() == null ? null : result.testFullCatalog().asMap(),
+              JSON.convertValue(cfg, Map.class), result.testRanks(), curve(result.curve()));
+          var users = new ArrayList<String>();
+          users.add("");
+          IntStream.rangeClosed(1, data.numUsers()).forEach(u -> users.add(Integer.toString(u)));
+          var items = new ArrayList<String>();
+          items.add("");
+          for (int i = 1; i <= data.numItems(); i++) {
+            var orig = data.catalog().originalIds()[i];
+            items.add(orig == null ? Integer.toString(i) : orig);
+          }
+          var metrics = new LinkedHashMap<String, Double>();
+          result.dev().asMap().forEach((k, v) -> metrics.put("dev." + k, v));
+          result.test().asMap().forEach((k, v) -> metrics.put("test." + k, v));
+          var extra = new LinkedHashMap<String, Object>();
+          extra.put("dataset", data.name());
+          extra.put("encoder", text.id());
+          extra.put("model_name", name);
+          extra.put("seed", seed);
+          extra.put("best_epoch", result.bestEpoch());
+          var checkpoint = ModelCheckpoint.toCheckpoint(model, fit.optimizer(),
+              new ModelCheckpoint.Meta(result.bestEpoch(), users, items, Map.of(), metrics, extra));
+          CheckpointFiles.write(checkpoint, spec.out().resolve("checkpoints").resolve(name + "-seed" + seed));
+          writeAtomically(file, JSON.writeValueAsBytes(record));
+          Fit.clearProgress(progressDir);
+          listener.runDone(record);
+          ExperimentReport.write(spec.out(), data.name(), text.id(), log);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot record run " + name + " seed " + seed + " in " + spec.out(), e);
+        }
+      }
+    }
+    return ExperimentReport.write(spec.out(), data.name(), text.id(), log);
+  }
+
+  private static List<Map<String, Object>> curve(List<EpochLog> logs) {
+    var out = new ArrayList<Map<String, Object>>();
+    for (var l : logs) {
+      var m = new LinkedHashMap<String, Object>();
+      m.put("epoch", l.epoch());
+      m.put("loss", l.loss());
+      m.put("rec", l.rec());
+      m.put("kge", l.kge());
+      m.put("lrd", l.lrd());
+      m.put("entropy", l.entropy());
+      m.put("dev", l.dev().asMap());
+      m.put("train_seconds", l.trainSeconds());
+      m.put("eval_seconds", l.evalSeconds());
+      out.add(m);
+    }
+    return out;
+  }
+
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    var tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,244 @@
+package org.lrdstream.trainer.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.lrdstream.trainer.offline.Metrics;
+
+/**
+ * The report of an experiment directory, rebuilt from its recorded runs: {@code results.json},
+ * {@code results.md} (the paper's Table 3 layout: mean ± std over seeds, the relative improvement
+ * of +LRD over its backbone, paired t-tests, the paper's numbers beside ours) and {@code curves.png}.
+ */
+public final class ExperimentReport {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final String[] METRICS = {"HR@5", "HR@10", "NDCG@5", "NDCG@10"};
+
+  private ExperimentReport() {}
+
+  public static List<RunRecord> readRuns(Path out) {
+    var dir = out.resolve("runs");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      var runs = new ArrayList<RunRecord>();
+      for (var f : s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+        runs.add(JSON.readValue(f.toFile(), RunRecord.class));
+      }
+      return runs;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the runs of " + out, e);
+    }
+  }
+
+  public static List<RunRecord> write(Path out, String dataset, String encoder, PrintStream log) {
+    var runs = readRuns(out);
+    try {
+      var root = new LinkedHashMap<String, Object>();
+      root.put("dataset", dataset);
+      root.put("encoder", encoder);
+      var rows = new ArrayList<Map<String, Object>>();
+      for (var r : runs) {
+        var row = new LinkedHashMap<String, Object>();
+        row.put("model", r.model());
+        row.put("seed", r.seed());
+        row.put("epochs", r.epochs());
+        row.put("best_epoch", r.bestEpoch());
+        row.put("train_seconds_per_epoch", r.trainSecondsPerEpoch());
+        row.put("eval_seconds", r.evalSeconds());
+        row.put("dev", r.dev());
+        row.put("test", r.test());
+        if (r.testFullCatalog() != null) {
+          row.put("test_full_catalog", r.testFullCatalog());
+        }
+        row.put("config", r.config());
+        rows.add(row);
+      }
+      root.put("rows", rows);
+      Experiment.writeAtomically(out.resolve("results.json"), JSON.writeValueAsBytes(root));
+      Experiment.writeAtomically(out.resolve("results.md"), markdown(dataset, encoder, runs).getBytes(StandardCharsets.UTF_8));
+      if (!runs.isEmpty()) {
+        writeCurves(out.resolve("curves.png"), runs);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report in " + out, e);
+    }
+    return runs;
+  }
+
+  private static Map<String, List<RunRecord>> byModel(List<RunRecord> runs) {
+    var m = new LinkedHashMap<String, List<RunRecord>>();
+    runs.stream().sorted(Comparator.comparing(RunRecord::model).thenComparingInt(RunRecord::seed))
+        .forEach(r -> m.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r));
+    return m;
+  }
+
+  static String markdown(String dataset, String encoder, List<RunRecord> runs) {
+    var sb = new StringBuilder();
+    sb.append("# Results on ").append(dataset).append(" (text encoder: ").append(encoder).append(")\n\n");
+    sb.append("Test metrics at the epoch with the best dev NDCG@5; 99 listed negatives per user; ")
+        .append("mean ± sample std over seeds.\n\n");
+    sb.append("| model | seeds | HR@5 | HR@10 | NDCG@5 | NDCG@10 | epochs (best) | s/epoch | eval s |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    var groups = byModel(runs);
+    for (var e : groups.entrySet()) {
+      var rs = e.getValue();
+      sb.append("| ").append(e.getKey()).append(" | ").append(rs.size());
+      for (var m : METRICS) {
+        var v = rs.stream().mapToDouble(r -> r.test().get(m)).toArray();
+        sb.append(String.format(" | %.4f ± %.4f", Stats.mean(v), Stats.std(v)));
+      }
+      sb.append(String.format(" | %.1f (%.1f) | %.1f | %.1f |\n",
+          rs.stream().mapToInt(RunRecord::epochs).average().orElse(0),
+          rs.stream().mapToInt(RunRecord::bestEpoch).average().orElse(0),
+          rs.stream().mapToDouble(RunRecord::trainSecondsPerEpoch).average().orElse(0),
+          rs.stream().mapToDouble(RunRecord::evalSeconds).average().orElse(0)));
+    }
+    var comparisons = new ArrayList<String[]>();
+    for (var name : groups.keySet()) {
+      int plus = name.indexOf("+lrd");
+      if (plus > 0 && groups.containsKey(name.substring(0, plus))) {
+        comparisons.add(new String[] {name.substring(0, plus), name});
+      }
+    }
+    if (!comparisons.isEmpty()) {
+      sb.append("\n## +LRD against its backbone\n\n");
+      sb.append("Relative improvement of the means; two-sided paired t-test p-values, paired by seed ")
+          .append("(the paper's test) and by (seed, user) on per-user test NDCG@5 / HR@5.\n\n");
+      sb.append("| comparison | seeds | ΔHR@5 | ΔHR@10 | ΔNDCG@5 | ΔNDCG@10 | p seeds HR@5 | p seeds NDCG@5 | p users HR@5 | p users NDCG@5 |\n");
+      sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      for (var c : comparisons) {
+        var base = seedMap(groups.get(c[0]));
+        var lrd = seedMap(groups.get(c[1]));
+        var seeds = base.keySet().stream().filter(lrd::containsKey).toList();
+        sb.append("| ").append(c[1]).append(" vs ").append(c[0]).append(" | ").append(seeds.size());
+        for (var m : METRICS) {
+          double mb = Stats.mean(groups.get(c[0]).stream().mapToDouble(r -> r.test().get(m)).toArray());
+          double ml = Stats.mean(groups.get(c[1]).stream().mapToDouble(r -> r.test().get(m)).toArray());
+          sb.append(String.format(" | %+.1f%%", 100 * (ml - mb) / mb));
+        }
+        for (var m : new String[] {"HR@5", "NDCG@5"}) {
+          var a = seeds.stream().mapToDouble(s -> lrd.get(s).test().get(m)).toArray();
+          var b = seeds.stream().mapToDouble(s -> base.get(s).test().get(m)).toArray();
+          sb.append(" | ").append(p(Stats.pairedP(a, b)));
+        }
+        for (int k : new int[] {0, 1}) {
+          var a = new ArrayList<Double>();
+          var b = new ArrayList<Double>();
+          for (int s : seeds) {
+            var ra = lrd.get(s).testRanks();
+            var rb = base.get(s).testRanks();
+            if (ra == null || rb == null || ra.length != rb.length) {
+              continue;
+            }
+            for (int u = 0; u < ra.length; u++) {
+              a.add(k == 0 ? (ra[u] < 5 ? 1.0 : 0.0) : Metrics.ndcg(ra[u], 5));
+              b.add(k == 0 ? (rb[u] < 5 ? 1.0 : 0.0) : Metrics.ndcg(rb[u], 5));
+            }
+          }
+          sb.append(" | ").append(p(Stats.pairedP(
+              a.stream().mapToDouble(Double::doubleValue).toArray(),
+              b.stream().mapToDouble(Double::doubleValue).toArray())));
+        }
+        sb.append(" |\n");
+      }
+    }
+    var paperRows = new ArrayList<String>();
+    for (var e : groups.entrySet()) {
+      var paper = PaperResults.lookup(dataset, e.getKey());
+      if (paper == null) {
+        continue;
+      }
+      var rs = e.getValue();
+      var line = new StringBuilder("| ").append(e.getKey());
+      for (int i = 0; i < METRICS.length; i++) {
+        var m = METRICS[i];
+        double ours = Stats.mean(rs.stream().mapToDouble(r -> r.test().get(m)).toArray());
+        line.append(String.format(" | %.4f | %.4f (%+.1f%%)", paper[i], ours, 100 * (ours - paper[i]) / paper[i]));
+      }
+      paperRows.add(line.append(" |").toString());
+    }
+    if (!paperRows.isEmpty()) {
+      sb.append("\n## Beside the paper's Table 3\n\n");
+      sb.append("| model | paper HR@5 | ours HR@5 | paper HR@10 | ours HR@10 | paper NDCG@5 | ours NDCG@5 | paper NDCG@10 | ours NDCG@10 |\n");
+      sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      paperRows.forEach(l -> sb.append(l).append('\n'));
+    }
+    var full = runs.stream().filter(r -> r.testFullCatalog() != null).toList();
+    if (!full.isEmpty()) {
+      sb.append("\n## Full-catalog ranking (every item the user has not seen)\n\n");
+      sb.append("| model | seed | HR@5 | HR@10 | NDCG@5 | NDCG@10 |\n| --- | --- | --- | --- | --- | --- |\n");
+      for (var r : full) {
+        var f = r.testFullCatalog();
+        sb.append(String.format("| %s | %d | %.4f | %.4f | %.4f | %.4f |\n", r.model(), r.seed(),
+            f.get("HR@5"), f.get("HR@10"), f.get("NDCG@5"), f.get("NDCG@10")));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static Map<Integer, RunRecord> seedMap(List<RunRecord> rs) {
+    var m = new TreeMap<Integer, RunRecord>();
+    rs.forEach(r -> m.put(r.seed(), r));
+    return m;
+  }
+
+  private static String p(double v) {
+    return Double.isNaN(v) ? "n/a" : v < 1e-4 ? String.format("%.1e", v) : String.format("%.4f", v);
+  }
+
+  private static void writeCurves(Path file, List<RunRecord> runs) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart dev = new XYChartBuilder().width(800).height(450).title("dev NDCG@5 per epoch")
+        .xAxisTitle("epoch").yAxisTitle("NDCG@5").build();
+    XYChart loss = new XYChartBuilder().width(800).height(450).title("training loss per epoch")
+        .xAxisTitle("epoch").yAxisTitle("loss").build();
+    for (var r : runs) {
+      if (r.curve() == null || r.curve().isEmpty()) {
+        continue;
+      }
+      var x = new double[r.curve().size()];
+      var y = new double[x.length];
+      var l = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        var point = r.curve().get(i);
+        x[i] = ((Number) point.get("epoch")).doubleValue();
+        @SuppressWarnings("unchecked")
+        var d = (Map<String, Number>) point.get("dev");
+        y[i] = d.get("NDCG@5").doubleValue();
+        l[i] = ((Number) point.get("loss")).doubleValue();
+      }
+      var name = r.model() + " seed " + r.seed();
+      dev.addSeries(name, x, y);
+      loss.addSeries(name, x, l);
+    }
+    var a = BitmapEncoder.getBufferedImage(dev);
+    var b = BitmapEncoder.getBufferedImage(loss);
+    var img = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()), BufferedImage.TYPE_INT_RGB);
+    var g = img.createGraphics();
+    g.drawImage(a, 0, 0, null);
+    g.drawImage(b, a.getWidth(), 0, null);
+    g.dispose();
+    var tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    ImageIO.write(img, "png", tmp.toFile());
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,121 @@
+package org.lrdstream.trainer.offline;
+
+import ai.djl.ndarray.NDScope;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.lrdstream.data.HeldOut;
+import org.lrdstream.model.LrdModel;
+import org.lrdstream.model.ScoreBatch;
+
+/**
+ * The paper's evaluation (§4.1.3): each held-out item ranked among the row's listed negatives, and
+ * optionally among the whole catalog (every item the user has not interacted with before), which is
+ * what a live system does.
+ */
+public final class Evaluator {
+  private final UserHistories histories;
+  private final int batchUsers;
+
+  public Evaluator(UserHistories histories, int batchUsers) {
+    this.histories = histories;
+    this.batchUsers = batchUsers;
+  }
+
+  /** Where a held-out row sits in the user's sequence: dev right after train, test after dev. */
+  private int position(HeldOut row, boolean test) {
+    return histories.trainLength[row.user()] + (test ? 1 : 0);
+  }
+
+  /** Ranks each row's item among its listed negatives. */
+  public Metrics evaluate(LrdModel model, List<HeldOut> rows, boolean test) {
+    return Metrics.of(ranks(model, rows, test));
+  }
+
+  /** The 0-based rank of each row's item among its listed negatives, in row order. */
+  public int[] ranks(LrdModel model, List<HeldOut> rows, boolean test) {
+    var ranks = new int[rows.size()];
+    int n = model.config().historyMax();
+    float ts = model.config().timeScalar();
+    try (var outer = new NDScope()) {
+      var manager = model.manager();
+      var keys = model.keyTable();
+      for (int from = 0; from < rows.size(); from += batchUsers) {
+        int to = Math.min(rows.size(), from + batchUsers);
+        int c = 1 + rows.get(from).negatives().length;
+        int b = to - from;
+        var users = new long[b];
+        var hist = new long[b * n];
+        var intervals = new float[b * n];
+        var cands = new long[b * c];
+        for (int k = 0; k < b; k++) {
+          var row = rows.get(from + k);
+          if (row.negatives().length != c - 1) {
+            throw new IllegalArgumentException("rows must have the same number of negatives");
+          }
+          users[k] = row.user();
+          histories.history(row.user(), position(row, test), row.time(), n, ts, hist, intervals, k * n);
+          cands[k * c] = row.item();
+          for (int j = 0; j < c - 1; j++) {
+            cands[k * c + 1 + j] = row.negatives()[j];
+          }
+        }
+        float[] scores;
+        try (var scope = new NDScope()) {
+          scores = model.scores(manager, new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
+              .toFloatArray();
+        }
+        for (int k = 0; k < b; k++) {
+          ranks[from + k] = Metrics.rank(scores[k * c], scores, k * c + 1, (k + 1) * c);
+        }
+      }
+    }
+    return ranks;
+  }
+
+  /**
+   * Ranks each row's item among all items the user has not interacted with before it, for a
+   * seeded sample of at most {@code maxUsers} rows (0 = all).
+   */
+  public Metrics evaluateFullCatalog(LrdModel model, List<HeldOut> rows, boolean test, int maxUsers, long seed) {
+    var sample = rows;
+    if (maxUsers > 0 && rows.size() > maxUsers) {
+      var idx = new SplittableRandom(seed).ints(0, rows.size()).distinct().limit(maxUsers).sorted().toArray();
+      sample = Arrays.stream(idx).mapToObj(rows::get).toList();
+    }
+    int numItems = model.items().numItems();
+    var acc = new Metrics.Accumulator();
+    int n = model.config().historyMax();
+    float ts = model.config().timeScalar();
+    try (var outer = new NDScope()) {
+      var keys = model.keyTable();
+      for (var row : sample) {
+        int pos = position(row, test);
+        var seen = Arrays.stream(histories.items[row.user()], 0, pos).distinct().sorted().toArray();
+        var hist = new long[n];
+        var intervals = new float[n];
+        histories.history(row.user(), pos, row.time(), n, ts, hist, intervals, 0);
+        float target = Float.NaN;
+        int rank = 0;
+        // score the target first, then the rest of the catalog in chunks
+        var cands = new long[numItems];
+        cands[0] = row.item();
+        int c = 1;
+        for (int i = 1; i <= numItems; i++) {
+          if (i != row.item() && Arrays.binarySearch(seen, i) < 0) {
+            cands[c++] = i;
+          }
+        }
+        float[] scores;
+        try (var scope = new NDScope()) {
+          var batch = new ScoreBatch(1, n, c, new long[] {row.user()}, hist, intervals, Arrays.copyOf(cands, c));
+          scores = model.scores(model.manager(), batch, keys, false).toFloatArray();
+        }
+        target = scores[0];
+        rank = Metrics.rank(target, scores, 1, c);
+        acc.add(rank);
+      }
+    }
+    return acc.result();
+  }
+}

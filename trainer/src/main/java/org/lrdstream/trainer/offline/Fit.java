@@ -1,0 +1,175 @@
+package org.lrdstream.trainer.offline;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDScope;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.lrdstream.data.Dataset;
+import org.lrdstream.model.Adam;
+import org.lrdstream.model.LrdModel;
+import org.lrdstream.model.ModelConfig;
+
+/**
+ * Trains a model with the paper's protocol: Adam on the joint loss in shuffled batches, the dev
+ * NDCG@5 after every epoch, early stopping after {@code patience} epochs without improvement, and
+ * the best epoch's parameters restored and tested. The test split is never looked at before that.
+ */
+public final class Fit {
+  /**
+   * Options of a run.
+   *
+   * @param progressDir where the run's state is saved after every epoch, so that a run killed
+   *     mid-way resumes from its last finished epoch (null: no saving)
+   */
+  public record Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed,
+      Path progressDir) {
+    public Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed) {
+      this(maxEpochs, patience, evalBatchUsers, fullCatalogUsers, seed, null);
+    }
+  }
+
+  private final LrdModel model;
+  private final Dataset data;
+  private final UserHistories histories;
+  private final Sampler sampler;
+  private final Evaluator evaluator;
+  private final Adam adam;
+
+  public Fit(LrdModel model, Dataset data, int evalBatchUsers) {
+    this.model = model;
+    this.data = data;
+    this.histories = new UserHistories(data);
+    ModelConfig cfg = model.config();
+    var graph = new KnowledgeGraph(data.catalog(), model.schema(), model.items());
+    this.sampler = new Sampler(histories, graph, cfg, data.numItems());
+    this.evaluator = new Evaluator(histories, evalBatchUsers);
+    this.adam = new Adam(cfg.learningRate(), cfg.l2());
+  }
+
+  public Adam optimizer() {
+    return adam;
+  }
+
+  public Evaluator evaluator() {
+    return evaluator;
+  }
+
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  /** Mean loss terms of one epoch: {total, rec, kge, lrd, entropy}. */
+  public double[] trainEpoch(int epoch, SplittableRandom rng, FitListener listener) {
+    var cfg = model.config();
+    var order = sampler.shuffled(rng);
+    int batches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
+    var sums = new double[5];
+    var engine = Engine.getEngine("PyTorch");
+    for (int k = 0; k < batches; k++) {
+      int from = k * cfg.batchSize();
+      int to = Math.min(order.length, from + cfg.batchSize());
+      var batch = sampler.batch(order, from, to, rng);
+      try (var scope = new NDScope()) {
+        float[] terms;
+        try (var collector = engine.newGradientCollector()) {
+          var l = model.losses(model.manager(), batch);
+          collector.backward(l.total());
+          terms = new float[] {l.total().getFloat(), l.rec().getFloat(), l.kge().getFloat(),
+              l.lrd().getFloat(), l.entropy().getFloat()};
+        }
+        adam.update(model.parameters());
+        for (int i = 0; i < 5; i++) {
+          sums[i] += terms[i];
+        }
+        if (!Float.isFinite(terms[0])) {
+          throw new IllegalStateException("the loss is " + terms[0] + " at epoch " + epoch + ", batch " + k
+              + ": lower the learning rate");
+        }
+        listener.batchDone(epoch, k + 1, batches, terms[0]);
+      }
+    }
+    for (int i = 0; i < 5; i++) {
+      sums[i] /= Math.max(1, batches);
+    }
+    return sums;
+  }
+
+  public FitResult run(Options options, FitListener listener) {
+    var progress = options.progressDir() == null ? null : new RunProgress(options.progressDir());
+    var curve = new ArrayList<EpochLog>();
+    Map<String, float[]> best = null;
+    int bestEpoch = 0;
+    double bestNdcg = Double.NEGATIVE_INFINITY;
+    double trainSeconds = 0;
+    double evalSeconds = 0;
+    int epoch = 0;
+    var resumed = progress == null ? null : progress.load(model, adam);
+    if (resumed != null) {
+      epoch = resumed.epoch();
+      bestEpoch = resumed.bestEpoch();
+      bestNdcg = resumed.bestNdcg();
+      best = resumed.best();
+      curve.addAll(resumed.curve());
+      trainSeconds = curve.stream().mapToDouble(EpochLog::trainSeconds).sum();
+      evalSeconds = curve.stream().mapToDouble(EpochLog::evalSeconds).sum();
+      listener.resumed(epoch, bestEpoch);
+    }
+    while (epoch < options.maxEpochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
+      epoch++;
+      long t0 = System.nanoTime();
+      // one generator per epoch: a resumed run draws exactly what an uninterrupted one would
+      var rng = new SplittableRandom(options.seed() * 1_000_003L + epoch);
+      var terms = trainEpoch(epoch, rng, listener);
+      long t1 = System.nanoTime();
+      var dev = evaluator.evaluate(model, data.dev(), false);
+      long t2 = System.nanoTime();
+      double tr = (t1 - t0) / 1e9;
+      double ev = (t2 - t1) / 1e9;
+      trainSeconds += tr;
+      evalSeconds += ev;
+      var log = new EpochLog(epoch, terms[0], terms[1], terms[2], terms[3], terms[4], dev, tr, ev);
+      curve.add(log);
+      boolean improved = dev.ndcg5() > bestNdcg;
+      if (improved) {
+        bestNdcg = dev.ndcg5();
+        bestEpoch = epoch;
+        best = snapshot();
+      }
+      listener.epochDone(log, improved);
+      if (progress != null) {
+        progress.save(model, adam, epoch, bestEpoch, bestNdcg, improved ? best : null, curve);
+      }
+    }
+    if (best != null) {
+      restore(best);
+    }
+    long t3 = System.nanoTime();
+    var devBest = evaluator.evaluate(model, data.dev(), false);
+    var testRanks = evaluator.ranks(model, data.test(), true);
+    var test = Metrics.of(testRanks);
+    double testSeconds = (System.nanoTime() - t3) / 2e9;
+    Metrics full = options.fullCatalogUsers() != 0
+        ? evaluator.evaluateFullCatalog(model, data.test(), true, options.fullCatalogUsers(), options.seed())
+        : null;
+    return new FitResult(epoch, bestEpoch, devBest, test, testRanks, full, trainSeconds / Math.max(1, epoch),
+        testSeconds, curve);
+  }
+
+  /** Deletes the saved progress of a run once its result is recorded. */
+  public static void clearProgress(Path progressDir) {
+    new RunProgress(progressDir).clear();
+  }
+
+  private Map<String, float[]> snapshot() {
+    var out = new LinkedHashMap<String, float[]>();
+    model.parameters().all().forEach((k, v) -> out.put(k, v.toFloatArray()));
+    return out;
+  }
+
+  private void restore(Map<String, float[]> values) {
+    values.forEach((k, v) -> model.parameters().load(k, v));
+  }
+}
