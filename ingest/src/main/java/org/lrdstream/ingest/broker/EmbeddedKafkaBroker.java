@@ -77,14 +77,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         format(dir);
       }
       var server = new KafkaRaftServer(config, Time.SYSTEM);
+      var bootstrap = "127.0.0.1:" + clientPort;
       try {
         server.startup();
+        awaitReady(bootstrap, Duration.ofSeconds(60));
       } catch (RuntimeException e) {
-        server.shutdown();
+        server.shutdown(); // a half-started broker would hold its ports and threads
+        if (temporary) {
+          deleteRecursively(dir);
+        }
         throw e;
       }
-      var bootstrap = "127.0.0.1:" + clientPort;
-      awaitReady(bootstrap, Duration.ofSeconds(60));
       var took = Duration.ofNanos(System.nanoTime() - t0);
       log.info("Kafka broker ready at {} (log in {}) after {} ms", bootstrap, dir, took.toMillis());
       return new EmbeddedKafkaBroker(server, bootstrap, dir, temporary, took);
