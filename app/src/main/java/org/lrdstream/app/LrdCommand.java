@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DataCommand.class,
       ExperimentCommand.class,
+      BrokerCommand.class,
+      IngestCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
     })
 public final class LrdCommand implements Runnable {
 

@@ -1,0 +1,46 @@
+package org.lrdstream.app;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.lrdstream.ingest.IngestConfig;
+import org.lrdstream.ingest.bench.IngestBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrd bench ingest}: ingest throughput with exactly-once, on an embedded broker. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description =
+        "Starts an embedded broker and the ingest topology, replays the data set as fast as possible and reports events/s from the first published event until the last sequence event is committed. Prints one JSON object as its last line.")
+public final class IngestBenchCommand implements Callable<Integer> {
+
+  @Option(names = "--data", required = true, description = "Data set directory (ReChorus format).")
+  Path data;
+
+  @Option(names = "--partitions", defaultValue = "3", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--warmup-rounds",
+      defaultValue = "1",
+      description = "Full rounds run first (fresh broker and state each) so the JIT has compiled the"
+          + " hot paths; the last round is reported (default: ${DEFAULT-VALUE}).")
+  int warmupRounds;
+
+  @Option(names = "--at-least-once", description = "Measure without exactly-once, for comparison.")
+  boolean atLeastOnce;
+
+  @Override
+  public Integer call() throws Exception {
+    var config = IngestConfig.defaults().withExactlyOnce(!atLeastOnce);
+    var result = IngestBenchmark.run(data, partitions, warmupRounds, config,
+        line -> System.err.println("bench: " + line));
+    System.err.printf(Locale.ROOT, "bench: %,.0f events/s (%,.0f events/s if the %d cores were ours: %.1f us CPU per event)%n",
+        result.eventsPerSecond(), result.cpuBoundEventsPerSecond(), result.cores(),
+        result.cpuSeconds() * 1e6 / result.events());
+    System.out.println(result.toJson());
+    return 0;
+  }
+}

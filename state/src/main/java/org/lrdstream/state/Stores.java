@@ -1,0 +1,13 @@
+package org.lrdstream.state;
+
+/** Names of the Kafka Streams state stores (each is a RocksDB store with a changelog topic). */
+public final class Stores {
+  private Stores() {}
+
+  /** Per-user history: the last N items with their event times, in event-time order. */
+  public static final String USER_SEQUENCES = "user-sequences";
+  /** Event ids seen within the de-duplication window. */
+  public static final String SEEN_EVENT_IDS = "seen-event-ids";
+  /** The item catalog: text, attributes and relations per item id. */
+  public static final String ITEM_CATALOG = "item-catalog";
+}
