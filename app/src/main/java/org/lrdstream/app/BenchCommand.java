@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks; each prints one JSON object as its last line.",
     subcommands = {
       IngestBenchCommand.class,
+      ModelBenchCommand.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -69,7 +69,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = "Text vector cache. Default: $LRD_CACHE_DIR or ~/.cache/lrd-stream.")
   Path cacheDir;
 
-  @Option(names = "--eval-batch", defaultValue = "64", paramLabel = "U",
+  @Option(names = "--eval-batch", defaultValue = "16", paramLabel = "U",
       description = "Users per evaluation batch. Default: ${DEFAULT-VALUE}.")
   int evalBatch;
 
@@ -235,6 +235,16 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Override
     public void resumed(int epoch, int bestEpoch) {
       err.printf("%s: resuming after epoch %d (best so far: epoch %d)%n", run, epoch, bestEpoch);
+    }
+
+    @Override
+    public void nonFiniteLoss(int epoch, int batch, float loss) {
+      err.printf("%s epoch %d batch %d: loss %s, batch skipped%n", run, epoch, batch, loss);
+    }
+
+    @Override
+    public void nonFiniteGradient(int epoch, int batch, String parameter) {
+      err.printf("%s epoch %d batch %d: the gradient of %s is not finite, batch skipped%n", run, epoch, batch, parameter);
     }
 
     @Override

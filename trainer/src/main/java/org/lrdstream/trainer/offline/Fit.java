@@ -49,6 +49,29 @@ public final class Fit {
     this.adam = new Adam(cfg.learningRate(), cfg.l2());
   }
 
+  private static final int MAX_NON_FINITE_IN_A_ROW = 3;
+  private int nonFiniteInARow;
+
+  /** The name of the first parameter whose gradient holds a NaN or an infinity (zeroing them all), or null. */
+  private String nonFiniteGradient() {
+    String bad = null;
+    try (var scope = new NDScope()) {
+      for (var e : model.parameters().all().entrySet()) {
+        var g = e.getValue().getGradient();
+        if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+          bad = bad == null ? e.getKey() : bad;
+        }
+      }
+      if (bad != null) {
+        for (var p : model.parameters().all().values()) {
+          var g = p.getGradient();
+          g.set(new float[Math.toIntExact(g.size())]);
+        }
+      }
+    }
+    return bad;
+  }
+
   public Adam optimizer() {
     return adam;
   }
@@ -68,6 +91,7 @@ public final class Fit {
     int batches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
     var sums = new double[5];
     var engine = Engine.getEngine("PyTorch");
+    int skipped = 0;
     for (int k = 0; k < batches; k++) {
       int from = k * cfg.batchSize();
       int to = Math.min(order.length, from + cfg.batchSize());
@@ -76,23 +100,45 @@ public final class Fit {
         float[] terms;
         try (var collector = engine.newGradientCollector()) {
           var l = model.losses(model.manager(), batch);
-          collector.backward(l.total());
           terms = new float[] {l.total().getFloat(), l.rec().getFloat(), l.kge().getFloat(),
               l.lrd().getFloat(), l.entropy().getFloat()};
+          if (Float.isFinite(terms[0])) {
+            collector.backward(l.total());
+          }
         }
+        if (!Float.isFinite(terms[0])) {
+          // A non-finite loss is skipped without touching the parameters; a run whose loss stays
+          // non-finite has diverged and stops.
+          skipped++;
+          if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException("the loss is " + terms[0] + " for " + nonFiniteInARow
+                + " batches in a row at epoch " + epoch + ", batch " + (k + 1) + ": the run diverged; lower the learning rate");
+          }
+          listener.nonFiniteLoss(epoch, k + 1, terms[0]);
+          continue;
+        }
+        var bad = nonFiniteGradient();
+        if (bad != null) {
+          // A finite loss with an infinite or NaN gradient: skip the update rather than let Adam
+          // write NaN into every parameter.
+          skipped++;
+          if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
+            throw new IllegalStateException("the gradient of " + bad + " is not finite for " + nonFiniteInARow
+                + " batches in a row at epoch " + epoch + ": the run diverged; lower the learning rate");
+          }
+          listener.nonFiniteGradient(epoch, k + 1, bad);
+          continue;
+        }
+        nonFiniteInARow = 0;
         adam.update(model.parameters());
         for (int i = 0; i < 5; i++) {
           sums[i] += terms[i];
-        }
-        if (!Float.isFinite(terms[0])) {
-          throw new IllegalStateException("the loss is " + terms[0] + " at epoch " + epoch + ", batch " + k
-              + ": lower the learning rate");
         }
         listener.batchDone(epoch, k + 1, batches, terms[0]);
       }
     }
     for (int i = 0; i < 5; i++) {
-      sums[i] /= Math.max(1, batches);
+      sums[i] /= Math.max(1, batches - skipped);
     }
     return sums;
   }

@@ -1,0 +1,59 @@
+package org.lrdstream.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lrdstream.data.ReChorusReader;
+import org.lrdstream.encoder.TextEncoders;
+import org.lrdstream.model.ModelConfig;
+import org.lrdstream.trainer.bench.ModelBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrd bench model}: training-epoch and evaluation-pass speed, with the FLOP rate. */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Times whole training epochs and whole evaluation passes (every dev user against its 100",
+      "candidates) of a model on a data set, as the paper's reference implementation is timed, and",
+      "the achieved FLOP rate (analytic count of the matrix products; see BENCHMARKS.md) against the",
+      "machine's peak. Prints one JSON object as its last line."
+    })
+public final class ModelBenchCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data set (ReChorus format).")
+  Path data;
+
+  @Option(names = "--model", defaultValue = "kda", paramLabel = "M", description = "Model name. Default: ${DEFAULT-VALUE}.")
+  String model;
+
+  @Option(names = "--epochs", defaultValue = "2", paramLabel = "E",
+      description = "Training epochs to time; the fastest is reported (the first includes warm-up). Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--eval-passes", defaultValue = "1", paramLabel = "P", description = "Evaluation passes to time. Default: ${DEFAULT-VALUE}.")
+  int evalPasses;
+
+  @Option(names = "--eval-batch", defaultValue = "16", paramLabel = "U", description = "Users per evaluation batch. Default: ${DEFAULT-VALUE}.")
+  int evalBatch;
+
+  @Option(names = "--peak-gflops", defaultValue = "157", paramLabel = "G",
+      description = "The machine's FP32 peak: cores × GHz × FLOP/cycle (2 × 2.45 × 32 for this 2-core AVX2-FMA EPYC). Default: ${DEFAULT-VALUE}.")
+  double peak;
+
+  @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC", description = "Text encoder. Default: ${DEFAULT-VALUE}.")
+  String encoder;
+
+  @Override
+  public Integer call() throws Exception {
+    var dataset = ReChorusReader.read(data);
+    var cfg = ModelConfig.forName(model);
+    var text = new ExperimentCommand.EncoderSource(encoder, ExperimentCommand.defaultCacheDir(), System.err)
+        .vectors(dataset.catalog());
+    int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+    var result = ModelBenchmark.run(dataset, model, cfg, text, epochs, evalPasses, evalBatch, peak, threads);
+    System.out.println(new ObjectMapper().writeValueAsString(result));
+    return 0;
+  }
+}
