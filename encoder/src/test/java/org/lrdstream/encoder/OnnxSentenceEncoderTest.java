@@ -97,6 +97,32 @@ class OnnxSentenceEncoderTest {
   }
 
   @Test
+  void sortingByLengthInsideTheEncoderDoesNotMixUpTheOrder() {
+    // longest first, so the internal length sort reverses them
+    List<String> texts =
+        List.of(
+            "Fellowes Powershred 79Ci 100% Jam Proof Cross-Cut Shredder, 16 Sheet Capacity",
+            INK.get(0),
+            CALCULATORS.get(1),
+            "Pencil",
+            "");
+    float[][] batched = encoder.encode(texts);
+    float[][] alone = new float[texts.size()][];
+    for (int i = 0; i < texts.size(); i++) {
+      alone[i] = encoder.encode(List.of(texts.get(i)))[0];
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      for (int j = 0; j < texts.size(); j++) {
+        if (j != i) {
+          assertThat(Vectors.cosine(batched[i], alone[i]))
+              .as("text %d", i)
+              .isGreaterThan(Vectors.cosine(batched[i], alone[j]));
+        }
+      }
+    }
+  }
+
+  @Test
   void theSameInputGivesTheSameVectors() {
     float[][] a = encoder.encode(CALCULATORS);
     float[][] b = encoder.encode(CALCULATORS);
