@@ -28,8 +28,9 @@ import java.util.Objects;
 /**
  * A pretrained sentence encoder run in process: the ONNX graph and {@code tokenizer.json} are read
  * from the classpath, the graph runs on DJL's OnnxRuntime engine and the text is tokenized by DJL's
- * HuggingFace tokenizer. Vectors are the mean of the token states under the attention mask, scaled to
- * unit length, as sentence-transformers compute them. Nothing is downloaded.
+ * HuggingFace tokenizer. Vectors are pooled from the token states as the model prescribes (the mean
+ * under the attention mask for MiniLM, as sentence-transformers compute it; [CLS] for BGE) and
+ * scaled to unit length. Nothing is downloaded.
  *
  * <p>The engine is named explicitly ({@value #ENGINE}): the application also has PyTorch on its
  * classpath, and PyTorch is DJL's default engine. Token states are pooled in plain Java so that no
@@ -121,7 +122,7 @@ public final class OnnxSentenceEncoder implements TextEncoder {
                 "intraOpNumThreads", Integer.toString(intraOpThreads),
                 "interOpNumThreads", "1"));
       }
-      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension()));
+      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension(), spec.pooling()));
       return new OnnxSentenceEncoder(spec, batchSize, tokenizer, model, predictor);
     } catch (Exception | LinkageError e) {
       tokenizer.close();
@@ -255,9 +256,11 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   private static final class PoolingTranslator implements Translator<Encoding[], float[][]> {
     private static final String MASK = "attention_mask";
     private final int dimension;
+    private final EmbeddedModel.Pooling pooling;
 
-    PoolingTranslator(int dimension) {
+    PoolingTranslator(int dimension, EmbeddedModel.Pooling pooling) {
       this.dimension = dimension;
+      this.pooling = pooling;
     }
 
     @Override
@@ -305,20 +308,21 @@ public final class OnnxSentenceEncoder implements TextEncoder {
       float[][] vectors = new float[rows][];
       for (int r = 0; r < rows; r++) {
         float[] v = new float[dimension];
-        int count = 0;
-        for (int t = 0; t < len; t++) {
-          if (mask[r * len + t] == 0) {
-            continue;
+        if (pooling == EmbeddedModel.Pooling.CLS) {
+          System.arraycopy(states, r * len * dimension, v, 0, dimension);
+        } else {
+          int count = 0;
+          for (int t = 0; t < len; t++) {
+            if (mask[r * len + t] == 0) {
+              continue;
+            }
+            count++;
+            int base = (r * len + t) * dimension;
+            for (int d = 0; d < dimension; d++) {
+              v[d] += states[base + d];
+            }
           }
-          count++;
-          int base = (r * len + t) * dimension;
-          for (int d = 0; d < dimension; d++) {
-            v[d] += states[base + d];
-          }
-        }
-        // the mean's scale does not survive normalisation, but keep it for clarity of intent
-        if (count > 0) {
-          for (int d = 0; d < dimension; d++) {
+          for (int d = 0; count > 0 && d < dimension; d++) {
             v[d] /= count;
           }
         }
