@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * A pretrained sentence encoder run in process: the ONNX graph and {@code tokenizer.json} are read
@@ -201,7 +202,12 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   }
 
   @Override
-  public synchronized float[][] encode(List<String> texts) {
+  public float[][] encode(List<String> texts) {
+    return encode(texts, n -> {});
+  }
+
+  @Override
+  public synchronized float[][] encode(List<String> texts, LongConsumer progress) {
     if (closed) {
       throw new IllegalStateException("encoder " + id() + " is closed");
     }
@@ -236,6 +242,7 @@ public final class OnnxSentenceEncoder implements TextEncoder {
         for (int j = 0; j < size; j++) {
           out[start + order[b + j]] = vectors[j];
         }
+        progress.accept(size);
       }
     }
     return out;

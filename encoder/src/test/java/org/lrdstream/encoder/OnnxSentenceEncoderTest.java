@@ -88,7 +88,9 @@ class OnnxSentenceEncoderTest {
       List<String> type = List.of(STAPLERS, CALCULATORS, INK).get(i % 3);
       texts.add(type.get(i % 2) + " #" + i + " " + "extra words ".repeat(i % 7));
     }
-    float[][] batched = encoder.encode(texts);
+    List<Long> progress = new ArrayList<>();
+    float[][] batched = encoder.encode(texts, progress::add);
+    assertThat(progress).containsExactly(32L, 8L); // reported per batch of 32
     for (int i = 0; i < texts.size(); i++) {
       float[] alone = encoder.encode(List.of(texts.get(i)))[0];
       // the int8 model's activations are quantized per batch: close, not identical
