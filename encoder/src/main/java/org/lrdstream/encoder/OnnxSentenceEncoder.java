@@ -19,15 +19,19 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * A pretrained sentence encoder run in process: the ONNX graph and {@code tokenizer.json} are read
  * from the classpath, the graph runs on DJL's OnnxRuntime engine and the text is tokenized by DJL's
- * HuggingFace tokenizer. Vectors are the mean of the token states under the attention mask, scaled to
- * unit length, as sentence-transformers compute them. Nothing is downloaded.
+ * HuggingFace tokenizer. Vectors are pooled from the token states as the model prescribes (the mean
+ * under the attention mask for MiniLM, as sentence-transformers compute it; [CLS] for BGE) and
+ * scaled to unit length. Nothing is downloaded.
  *
  * <p>The engine is named explicitly ({@value #ENGINE}): the application also has PyTorch on its
  * classpath, and PyTorch is DJL's default engine. Token states are pooled in plain Java so that no
@@ -42,6 +46,8 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   public static final int DEFAULT_BATCH_SIZE = 32;
   /** One ONNX intra-op thread: on 2 shared cores more threads were slower (PLATFORM-NOTES). */
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
+  /** Batches per length-sorted window (see {@link #preferredBatchSize()}). */
+  static final int SORT_WINDOW_BATCHES = 8;
 
   private final EmbeddedModel spec;
   private final int batchSize;
@@ -117,7 +123,7 @@ public final class OnnxSentenceEncoder implements TextEncoder {
                 "intraOpNumThreads", Integer.toString(intraOpThreads),
                 "interOpNumThreads", "1"));
       }
-      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension()));
+      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension(), spec.pooling()));
       return new OnnxSentenceEncoder(spec, batchSize, tokenizer, model, predictor);
     } catch (Exception | LinkageError e) {
       tokenizer.close();
@@ -140,13 +146,14 @@ public final class OnnxSentenceEncoder implements TextEncoder {
         Files.copy(Objects.requireNonNull(in, spec.tokenizerResource()), file,
             StandardCopyOption.REPLACE_EXISTING);
       }
-      // padding=true pads to the longest text of a batch; the file itself says "pad to 128"
+      // no padding here (the file itself says "pad to 128"): the translator pads each batch to
+      // its longest text, after the texts are sorted by length
       return HuggingFaceTokenizer.builder()
           .optTokenizerPath(file)
           .optAddSpecialTokens(true)
           .optTruncation(true)
           .optMaxLength(spec.maxTokens())
-          .optPadding(true)
+          .optPadding(false)
           .build();
     } catch (IOException | RuntimeException | LinkageError e) {
       throw new EncoderException(
@@ -181,31 +188,62 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   }
 
   /** Texts per ONNX run. */
-  @Override
-  public int preferredBatchSize() {
+  public int batchSize() {
     return batchSize;
   }
 
+  /**
+   * A window of this many batches is tokenized at once and sorted by length before batching, so a
+   * batch pads its texts to a similar length (item titles range from a few tokens to over 100).
+   */
   @Override
-  public synchronized float[][] encode(List<String> texts) {
+  public int preferredBatchSize() {
+    return batchSize * SORT_WINDOW_BATCHES;
+  }
+
+  @Override
+  public float[][] encode(List<String> texts) {
+    return encode(texts, n -> {});
+  }
+
+  @Override
+  public synchronized float[][] encode(List<String> texts, LongConsumer progress) {
     if (closed) {
       throw new IllegalStateException("encoder " + id() + " is closed");
     }
+    for (int i = 0; i < texts.size(); i++) {
+      if (texts.get(i) == null) {
+        throw new IllegalArgumentException("text " + i + " is null");
+      }
+    }
     float[][] out = new float[texts.size()][];
-    for (int start = 0; start < texts.size(); start += batchSize) {
-      List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-      for (int i = 0; i < batch.size(); i++) {
-        if (batch.get(i) == null) {
-          throw new IllegalArgumentException("text " + (start + i) + " is null");
+    int window = batchSize * SORT_WINDOW_BATCHES;
+    for (int start = 0; start < texts.size(); start += window) {
+      List<String> part = texts.subList(start, Math.min(texts.size(), start + window));
+      Encoding[] encodings = tokenizer.batchEncode(part);
+      // shortest first; ties keep input order, so the same input always forms the same batches
+      Integer[] order = new Integer[encodings.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+      for (int b = 0; b < order.length; b += batchSize) {
+        int size = Math.min(batchSize, order.length - b);
+        Encoding[] batch = new Encoding[size];
+        for (int j = 0; j < size; j++) {
+          batch[j] = encodings[order[b + j]];
         }
+        float[][] vectors;
+        try {
+          vectors = predictor.predict(batch);
+        } catch (TranslateException e) {
+          throw new EncoderException("text encoder " + id() + " failed on a batch: " + e, e);
+        }
+        for (int j = 0; j < size; j++) {
+          out[start + order[b + j]] = vectors[j];
+        }
+        progress.accept(size);
       }
-      float[][] vectors;
-      try {
-        vectors = predictor.predict(tokenizer.batchEncode(batch));
-      } catch (TranslateException e) {
-        throw new EncoderException("text encoder " + id() + " failed on a batch: " + e, e);
-      }
-      System.arraycopy(vectors, 0, out, start, vectors.length);
     }
     return out;
   }
@@ -221,26 +259,34 @@ public final class OnnxSentenceEncoder implements TextEncoder {
     tokenizer.close();
   }
 
-  /** Token ids in, mean-pooled unit vectors out; a batch is already padded by the tokenizer. */
+  /** Token ids in, mean-pooled unit vectors out; pads the batch to its longest text. */
   private static final class PoolingTranslator implements Translator<Encoding[], float[][]> {
     private static final String MASK = "attention_mask";
     private final int dimension;
+    private final EmbeddedModel.Pooling pooling;
 
-    PoolingTranslator(int dimension) {
+    PoolingTranslator(int dimension, EmbeddedModel.Pooling pooling) {
       this.dimension = dimension;
+      this.pooling = pooling;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, Encoding[] batch) {
       int rows = batch.length;
-      int len = batch[0].getIds().length;
+      int len = 0;
+      for (Encoding e : batch) {
+        len = Math.max(len, e.getIds().length);
+      }
+      // padded positions stay 0: masked out of attention and out of the mean, so the pad id does
+      // not matter
       long[] ids = new long[rows * len];
       long[] mask = new long[rows * len];
       long[] types = new long[rows * len];
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(batch[r].getIds(), 0, ids, r * len, len);
-        System.arraycopy(batch[r].getAttentionMask(), 0, mask, r * len, len);
-        System.arraycopy(batch[r].getTypeIds(), 0, types, r * len, len);
+        int n = batch[r].getIds().length;
+        System.arraycopy(batch[r].getIds(), 0, ids, r * len, n);
+        System.arraycopy(batch[r].getAttentionMask(), 0, mask, r * len, n);
+        System.arraycopy(batch[r].getTypeIds(), 0, types, r * len, n);
       }
       ctx.setAttachment(MASK, mask);
       NDManager m = ctx.getNDManager();
@@ -269,20 +315,21 @@ public final class OnnxSentenceEncoder implements TextEncoder {
       float[][] vectors = new float[rows][];
       for (int r = 0; r < rows; r++) {
         float[] v = new float[dimension];
-        int count = 0;
-        for (int t = 0; t < len; t++) {
-          if (mask[r * len + t] == 0) {
-            continue;
+        if (pooling == EmbeddedModel.Pooling.CLS) {
+          System.arraycopy(states, r * len * dimension, v, 0, dimension);
+        } else {
+          int count = 0;
+          for (int t = 0; t < len; t++) {
+            if (mask[r * len + t] == 0) {
+              continue;
+            }
+            count++;
+            int base = (r * len + t) * dimension;
+            for (int d = 0; d < dimension; d++) {
+              v[d] += states[base + d];
+            }
           }
-          count++;
-          int base = (r * len + t) * dimension;
-          for (int d = 0; d < dimension; d++) {
-            v[d] += states[base + d];
-          }
-        }
-        // the mean's scale does not survive normalisation, but keep it for clarity of intent
-        if (count > 0) {
-          for (int d = 0; d < dimension; d++) {
+          for (int d = 0; count > 0 && d < dimension; d++) {
             v[d] /= count;
           }
         }
@@ -293,7 +340,7 @@ public final class OnnxSentenceEncoder implements TextEncoder {
 
     @Override
     public Batchifier getBatchifier() {
-      return null; // the tokenizer pads the batch itself
+      return null; // processInput pads the batch itself
     }
   }
 }

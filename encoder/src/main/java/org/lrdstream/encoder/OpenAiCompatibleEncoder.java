@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Text vectors from an OpenAI-compatible embeddings service: {@code POST {base}/v1/embeddings} with
@@ -120,11 +121,17 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
 
   @Override
   public float[][] encode(List<String> texts) {
+    return encode(texts, n -> {});
+  }
+
+  @Override
+  public float[][] encode(List<String> texts, LongConsumer progress) {
     float[][] out = new float[texts.size()][];
     for (int start = 0; start < texts.size(); start += batchSize) {
       List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
       float[][] vectors = parse(post(requestBody(batch)), batch.size());
       System.arraycopy(vectors, 0, out, start, vectors.length);
+      progress.accept(batch.size());
     }
     return out;
   }

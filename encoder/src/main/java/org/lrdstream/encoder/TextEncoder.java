@@ -1,6 +1,7 @@
 package org.lrdstream.encoder;
 
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Turns item texts into vectors: the paper's "LLM" (Sec. 3.2, the text representation from which
@@ -28,6 +29,16 @@ public interface TextEncoder extends AutoCloseable {
    * @throws EncoderException when the model or the service fails; the message says what failed
    */
   float[][] encode(List<String> texts);
+
+  /**
+   * As {@link #encode(List)}, telling {@code progress} how many texts each finished batch held,
+   * so that a caller can draw a progress bar inside one long call.
+   */
+  default float[][] encode(List<String> texts, LongConsumer progress) {
+    float[][] vectors = encode(texts);
+    progress.accept(texts.size());
+    return vectors;
+  }
 
   /**
    * How many texts a caller should hand over per call to keep the encoder efficient; callers that

@@ -9,6 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code minilm} (the default, also {@code minilm-l6-v2-q}) — all-MiniLM-L6-v2, quantized,
  *       embedded: runs offline from the classpath;
+ *   <li>{@code bge-small} (also {@code bge-small-en-v15-q}) — BAAI bge-small-en-v1.5, quantized,
+ *       embedded;
  *   <li>{@code openai} or {@code openai:<model>} — OpenAI's embeddings API (default model {@value
  *       OpenAiCompatibleEncoder#DEFAULT_MODEL}, the paper's), key from {@value
  *       OpenAiCompatibleEncoder#API_KEY_ENV};
@@ -53,9 +55,10 @@ public final class TextEncoders {
   static TextEncoder openUncached(String spec, EncoderOptions options) {
     String s = spec == null || spec.isBlank() ? DEFAULT_SPEC : spec.strip();
     String lower = s.toLowerCase(Locale.ROOT);
-    if (lower.equals("minilm") || lower.equals(EmbeddedModel.MINILM_L6_V2_Q.id())) {
+    EmbeddedModel embedded = embeddedModel(lower);
+    if (embedded != null) {
       return OnnxSentenceEncoder.open(
-          EmbeddedModel.MINILM_L6_V2_Q,
+          embedded,
           orDefault(options.batchSize(), OnnxSentenceEncoder.DEFAULT_BATCH_SIZE),
           orDefault(options.intraOpThreads(), OnnxSentenceEncoder.DEFAULT_INTRA_OP_THREADS));
     }
@@ -63,8 +66,16 @@ public final class TextEncoders {
       return openAi(s.substring(OPENAI_PREFIX.length()), options);
     }
     throw new EncoderException(
-        "unknown text encoder '" + s + "': use minilm (embedded, the default), openai:<model>"
-            + " or openai:<model>@<base-url>");
+        "unknown text encoder '" + s + "': use minilm (embedded, the default), bge-small"
+            + " (embedded), openai:<model> or openai:<model>@<base-url>");
+  }
+
+  private static EmbeddedModel embeddedModel(String spec) {
+    return switch (spec) {
+      case "minilm", "minilm-l6-v2-q" -> EmbeddedModel.MINILM_L6_V2_Q;
+      case "bge-small", "bge-small-en-v15-q" -> EmbeddedModel.BGE_SMALL_EN_V15_Q;
+      default -> null;
+    };
   }
 
   private static TextEncoder openAi(String rest, EncoderOptions options) {

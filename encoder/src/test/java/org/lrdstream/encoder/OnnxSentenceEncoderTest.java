@@ -88,11 +88,39 @@ class OnnxSentenceEncoderTest {
       List<String> type = List.of(STAPLERS, CALCULATORS, INK).get(i % 3);
       texts.add(type.get(i % 2) + " #" + i + " " + "extra words ".repeat(i % 7));
     }
-    float[][] batched = encoder.encode(texts);
+    List<Long> progress = new ArrayList<>();
+    float[][] batched = encoder.encode(texts, progress::add);
+    assertThat(progress).containsExactly(32L, 8L); // reported per batch of 32
     for (int i = 0; i < texts.size(); i++) {
       float[] alone = encoder.encode(List.of(texts.get(i)))[0];
       // the int8 model's activations are quantized per batch: close, not identical
       assertThat(Vectors.cosine(batched[i], alone)).as("text %d", i).isGreaterThan(0.98);
+    }
+  }
+
+  @Test
+  void sortingByLengthInsideTheEncoderDoesNotMixUpTheOrder() {
+    // longest first, so the internal length sort reverses them
+    List<String> texts =
+        List.of(
+            "Fellowes Powershred 79Ci 100% Jam Proof Cross-Cut Shredder, 16 Sheet Capacity",
+            INK.get(0),
+            CALCULATORS.get(1),
+            "Pencil",
+            "");
+    float[][] batched = encoder.encode(texts);
+    float[][] alone = new float[texts.size()][];
+    for (int i = 0; i < texts.size(); i++) {
+      alone[i] = encoder.encode(List.of(texts.get(i)))[0];
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      for (int j = 0; j < texts.size(); j++) {
+        if (j != i) {
+          assertThat(Vectors.cosine(batched[i], alone[i]))
+              .as("text %d", i)
+              .isGreaterThan(Vectors.cosine(batched[i], alone[j]));
+        }
+      }
     }
   }
 

@@ -52,7 +52,9 @@ class OpenAiCompatibleEncoderTest {
   void textsGoInBatches() {
     List<String> texts = List.of("t1", "t2", "t3", "t4", "t5", "t6", "t7");
     try (var encoder = client().batchSize(3).build()) {
-      float[][] v = encoder.encode(texts);
+      List<Long> progress = new java.util.ArrayList<>();
+      float[][] v = encoder.encode(texts, progress::add);
+      assertThat(progress).containsExactly(3L, 3L, 1L);
       assertThat(v[6]).containsExactly(FakeEmbeddingsServer.expected("t7"));
     }
     assertThat(server.inputs)

@@ -2,6 +2,7 @@ package org.lrdstream.encoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,8 +19,8 @@ class TextEncodersTest {
     assertThatThrownBy(() -> TextEncoders.open("gpt-9", null))
         .isInstanceOf(EncoderException.class)
         .hasMessage(
-            "unknown text encoder 'gpt-9': use minilm (embedded, the default), openai:<model>"
-                + " or openai:<model>@<base-url>");
+            "unknown text encoder 'gpt-9': use minilm (embedded, the default), bge-small"
+                + " (embedded), openai:<model> or openai:<model>@<base-url>");
   }
 
   @Test
@@ -46,6 +47,22 @@ class TextEncodersTest {
       assertThat(encoder).isInstanceOf(OnnxSentenceEncoder.class);
       assertThat(encoder.id()).isEqualTo("minilm-l6-v2-q");
       assertThat(encoder.dimension()).isEqualTo(384);
+    }
+  }
+
+  @Test
+  void bgeSmallIsEmbeddedToo() {
+    try (var encoder = TextEncoders.open("bge-small", null)) {
+      assertThat(encoder.id()).isEqualTo("bge-small-en-v15-q");
+      float[][] v =
+          encoder.encode(
+              List.of(
+                  OnnxSentenceEncoderTest.STAPLERS.get(0),
+                  OnnxSentenceEncoderTest.STAPLERS.get(1),
+                  OnnxSentenceEncoderTest.CALCULATORS.get(0)));
+      assertThat(v[0]).hasSize(384);
+      assertThat(OnnxSentenceEncoderTest.norm(v[0])).isCloseTo(1.0, within(1e-5));
+      assertThat(Vectors.cosine(v[0], v[1])).isGreaterThan(Vectors.cosine(v[0], v[2]));
     }
   }
 
