@@ -79,8 +79,8 @@ public final class Adam {
       var w = params.get(name);
       var m = moment(first, name, w);
       var v = moment(second, name, w);
-      m.set(mv[0]);
-      v.set(mv[1]);
+      ParameterSet.copyInto(m, mv[0]);
+      ParameterSet.copyInto(v, mv[1]);
     });
   }
 }

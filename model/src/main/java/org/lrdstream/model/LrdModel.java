@@ -82,11 +82,11 @@ public final class LrdModel implements AutoCloseable {
     int na = items.attributeCount();
     int slots = items.valueSlots();
     this.valueIndex = na == 0 ? null
-        : manager.create(items.valueIndex(), new Shape(items.numItems() + 1L, na, slots));
+        : ParameterSet.owned(manager, items.valueIndex(), new Shape(items.numItems() + 1L, na, slots));
     this.valueWeight = na == 0 ? null
-        : manager.create(items.valueWeight(), new Shape(items.numItems() + 1L, na, slots));
+        : ParameterSet.owned(manager, items.valueWeight(), new Shape(items.numItems() + 1L, na, slots));
     this.textVectors = items.textDim() == 0 ? null
-        : manager.create(items.textVectors(), new Shape(items.numItems() + 1L, items.textDim()));
+        : ParameterSet.owned(manager, items.textVectors(), new Shape(items.numItems() + 1L, items.textDim()));
   }
 
   public ModelConfig config() {

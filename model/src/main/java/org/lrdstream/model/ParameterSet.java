@@ -2,6 +2,8 @@ package org.lrdstream.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,7 +47,7 @@ public final class ParameterSet implements AutoCloseable {
     if (params.containsKey(name)) {
       throw new IllegalStateException("duplicate parameter " + name);
     }
-    var a = manager.create(data, shape);
+    var a = owned(manager, data, shape);
     a.setName(name);
     a.setRequiresGradient(true);
     params.put(name, a);
@@ -58,7 +60,47 @@ public final class ParameterSet implements AutoCloseable {
     if (a.getShape().size() != data.length) {
       throw new IllegalArgumentException("parameter " + name + " has " + a.getShape() + ", got " + data.length + " values");
     }
-    a.set(data);
+    copyInto(a, data);
+  }
+
+  /**
+   * A tensor holding {@code data} in memory PyTorch owns. DJL's {@code create(float[])} and
+   * {@code set(float[])} make a tensor over a Java direct buffer that lives only as long as that
+   * Java wrapper: a long-lived tensor must not depend on it (PyTorch may keep using the storage —
+   * a gradient, a view — after the wrapper is closed and the buffer collected).
+   */
+  public static NDArray owned(NDManager manager, float[] data, Shape shape) {
+    try (var src = manager.create(data, shape)) {
+      var a = src.duplicate();
+      NDScope.unregister(a);
+      return a;
+    }
+  }
+
+  /** Same, for int64 values. */
+  public static NDArray owned(NDManager manager, long[] data, Shape shape) {
+    try (var src = manager.create(data, shape)) {
+      var a = src.duplicate();
+      NDScope.unregister(a);
+      return a;
+    }
+  }
+
+  /** Copies {@code data} into {@code target}'s own storage, in place (see {@link #owned}). */
+  public static void copyInto(NDArray target, float[] data) {
+    try (var src = target.getManager().create(data, target.getShape())) {
+      NDScope.unregister(src);
+      target.set(everything(target), src);
+    }
+  }
+
+  /** Sets every element of {@code target} to {@code value}, in place (NaN-safe, unlike muli(0)). */
+  public static void fill(NDArray target, float value) {
+    target.set(everything(target), value);
+  }
+
+  private static NDIndex everything(NDArray a) {
+    return new NDIndex(String.join(", ", java.util.Collections.nCopies(Math.max(1, a.getShape().dimension()), ":")));
   }
 
   public NDArray get(String name) {

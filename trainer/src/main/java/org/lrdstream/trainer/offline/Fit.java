@@ -11,6 +11,7 @@ import org.lrdstream.data.Dataset;
 import org.lrdstream.model.Adam;
 import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelConfig;
+import org.lrdstream.model.ParameterSet;
 
 /**
  * Trains a model with the paper's protocol: Adam on the joint loss in shuffled batches, the dev
@@ -64,8 +65,7 @@ public final class Fit {
       }
       if (bad != null) {
         for (var p : model.parameters().all().values()) {
-          var g = p.getGradient();
-          g.set(new float[Math.toIntExact(g.size())]);
+          ParameterSet.fill(p.getGradient(), 0f);
         }
       }
     }
