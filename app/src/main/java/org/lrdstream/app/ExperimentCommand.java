@@ -238,13 +238,9 @@ public final class ExperimentCommand implements Callable<Integer> {
     }
 
     @Override
-    public void nonFiniteLoss(int epoch, int batch, float loss) {
-      err.printf("%s epoch %d batch %d: loss %s, batch skipped%n", run, epoch, batch, loss);
-    }
-
-    @Override
-    public void nonFiniteGradient(int epoch, int batch, String parameter) {
-      err.printf("%s epoch %d batch %d: the gradient of %s is not finite, batch skipped%n", run, epoch, batch, parameter);
+    public void nonFinite(int epoch, int batch, String problem, boolean repeatFinite) {
+      err.printf("%s epoch %d batch %d: %s; %s%n", run, epoch, batch, problem,
+          repeatFinite ? "the same batch computed again was finite and was used" : "again when computed again: batch skipped");
     }
 
     @Override

@@ -19,9 +19,13 @@ public record ScoreBatch(int size, int historyLength, int candidateCount,
     }
   }
 
-  /** KDA's interval feature (MODEL.md step 3) of one history item. */
+  /**
+   * KDA's interval feature (MODEL.md step 3) of one history item. A history item stamped after the
+   * target (out-of-order data) counts as simultaneous rather than giving the log of a negative.
+   */
   public static float interval(long targetSeconds, long historySeconds, float timeScalar) {
-    double x = Math.log((targetSeconds - historySeconds) / (double) timeScalar + 1e-6) / Math.log(2);
+    double elapsed = Math.max(0, targetSeconds - historySeconds);
+    double x = Math.log(elapsed / timeScalar + 1e-6) / Math.log(2);
     return (float) Math.max(0, x);
   }
 }

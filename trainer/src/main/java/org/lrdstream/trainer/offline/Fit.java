@@ -11,6 +11,7 @@ import org.lrdstream.data.Dataset;
 import org.lrdstream.model.Adam;
 import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelConfig;
+import org.lrdstream.model.TrainBatch;
 import org.lrdstream.model.ParameterSet;
 
 /**
@@ -53,23 +54,44 @@ public final class Fit {
   private static final int MAX_NON_FINITE_IN_A_ROW = 3;
   private int nonFiniteInARow;
 
-  /** The name of the first parameter whose gradient holds a NaN or an infinity (zeroing them all), or null. */
-  private String nonFiniteGradient() {
-    String bad = null;
+  /** The loss terms of a forward-backward pass, and what was not finite in it (null if all was). */
+  private record Outcome(float[] terms, String problem) {}
+
+  private Outcome forwardBackward(Engine engine, TrainBatch batch) {
+    float[] terms;
+    try (var collector = engine.newGradientCollector()) {
+      var l = model.losses(model.manager(), batch);
+      terms = new float[] {l.total().getFloat(), l.rec().getFloat(), l.kge().getFloat(),
+          l.lrd().getFloat(), l.entropy().getFloat()};
+      if (!Float.isFinite(terms[0])) {
+        return new Outcome(terms, "the loss is " + terms[0]);
+      }
+      collector.backward(l.total());
+    }
+    var bad = nonFiniteGradients();
+    return new Outcome(terms, bad.isEmpty() ? null : "the gradient of " + String.join(", ", bad) + " is not finite");
+  }
+
+  /** The parameters whose gradient holds a NaN or an infinity. */
+  private java.util.List<String> nonFiniteGradients() {
+    var bad = new ArrayList<String>();
     try (var scope = new NDScope()) {
       for (var e : model.parameters().all().entrySet()) {
         var g = e.getValue().getGradient();
         if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
-          bad = bad == null ? e.getKey() : bad;
-        }
-      }
-      if (bad != null) {
-        for (var p : model.parameters().all().values()) {
-          ParameterSet.fill(p.getGradient(), 0f);
+          bad.add(e.getKey());
         }
       }
     }
     return bad;
+  }
+
+  private void clearGradients() {
+    try (var scope = new NDScope()) {
+      for (var p : model.parameters().all().values()) {
+        ParameterSet.fill(p.getGradient(), 0f);
+      }
+    }
   }
 
   public Adam optimizer() {
@@ -97,44 +119,32 @@ public final class Fit {
       int to = Math.min(order.length, from + cfg.batchSize());
       var batch = sampler.batch(order, from, to, rng);
       try (var scope = new NDScope()) {
-        float[] terms;
-        try (var collector = engine.newGradientCollector()) {
-          var l = model.losses(model.manager(), batch);
-          terms = new float[] {l.total().getFloat(), l.rec().getFloat(), l.kge().getFloat(),
-              l.lrd().getFloat(), l.entropy().getFloat()};
-          if (Float.isFinite(terms[0])) {
-            collector.backward(l.total());
+        var outcome = forwardBackward(engine, batch);
+        if (outcome.problem() != null) {
+          // Recompute the same batch once from the same parameters: a repeat that comes out finite
+          // means the first pass was corrupted transiently (reported, to be tracked down) rather
+          // than that the model diverged. Parameters are never updated from a non-finite step.
+          clearGradients();
+          var retry = forwardBackward(engine, batch);
+          listener.nonFinite(epoch, k + 1, outcome.problem(), retry.problem() == null);
+          if (retry.problem() != null) {
+            clearGradients();
+            skipped++;
+            if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
+              throw new IllegalStateException(retry.problem() + " for " + nonFiniteInARow
+                  + " batches in a row at epoch " + epoch + ", batch " + (k + 1)
+                  + ": the run diverged; lower the learning rate");
+            }
+            continue;
           }
-        }
-        if (!Float.isFinite(terms[0])) {
-          // A non-finite loss is skipped without touching the parameters; a run whose loss stays
-          // non-finite has diverged and stops.
-          skipped++;
-          if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
-            throw new IllegalStateException("the loss is " + terms[0] + " for " + nonFiniteInARow
-                + " batches in a row at epoch " + epoch + ", batch " + (k + 1) + ": the run diverged; lower the learning rate");
-          }
-          listener.nonFiniteLoss(epoch, k + 1, terms[0]);
-          continue;
-        }
-        var bad = nonFiniteGradient();
-        if (bad != null) {
-          // A finite loss with an infinite or NaN gradient: skip the update rather than let Adam
-          // write NaN into every parameter.
-          skipped++;
-          if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
-            throw new IllegalStateException("the gradient of " + bad + " is not finite for " + nonFiniteInARow
-                + " batches in a row at epoch " + epoch + ": the run diverged; lower the learning rate");
-          }
-          listener.nonFiniteGradient(epoch, k + 1, bad);
-          continue;
+          outcome = retry;
         }
         nonFiniteInARow = 0;
         adam.update(model.parameters());
         for (int i = 0; i < 5; i++) {
-          sums[i] += terms[i];
+          sums[i] += outcome.terms()[i];
         }
-        listener.batchDone(epoch, k + 1, batches, terms[0]);
+        listener.batchDone(epoch, k + 1, batches, outcome.terms()[0]);
       }
     }
     for (int i = 0; i < 5; i++) {

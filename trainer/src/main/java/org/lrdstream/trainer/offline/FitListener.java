@@ -8,11 +8,12 @@ public interface FitListener {
 
   default void resumed(int epoch, int bestEpoch) {}
 
-  /** A batch whose loss was not finite was skipped (no update). */
-  default void nonFiniteLoss(int epoch, int batch, float loss) {}
-
-  /** A batch whose gradient was not finite (first in {@code parameter}) was skipped (no update). */
-  default void nonFiniteGradient(int epoch, int batch, String parameter) {}
+  /**
+   * A batch's loss or gradient was not finite ({@code problem}); it was computed again from the
+   * same parameters, and {@code repeatFinite} says whether the repeat was finite (then it was used)
+   * or not (then the batch was skipped, no update).
+   */
+  default void nonFinite(int epoch, int batch, String problem, boolean repeatFinite) {}
 
   FitListener NONE = new FitListener() {};
 }

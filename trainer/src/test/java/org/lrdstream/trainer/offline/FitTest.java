@@ -72,4 +72,28 @@ class FitTest {
     assertThat(resumed.curve().get(2).loss()).isEqualTo(straight.curve().get(2).loss());
     assertThat(resumed.test()).isEqualTo(straight.test());
   }
+
+  @Test
+  void aDivergingRunStopsWithAClearErrorInsteadOfWritingNaN() {
+    var data = OfficeSlice.users(100);
+    var cfg = small("kda").toBuilder().learningRate(1e6f).build();
+    var problems = new ArrayList<String>();
+    try (var m = NDManager.newBaseManager("PyTorch");
+        var model = ModelFactory.create(cfg, data, OfficeSlice.randomText(data.numItems(), 16, 1), m, 1)) {
+      var fit = new Fit(model, data, 100);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> fit.run(new Fit.Options(20, 30, 100, 0, 1), new FitListener() {
+        @Override
+        public void nonFinite(int epoch, int batch, String problem, boolean repeatFinite) {
+          problems.add(problem);
+        }
+      })).isInstanceOf(IllegalStateException.class).hasMessageContaining("diverged");
+      assertThat(problems).hasSizeGreaterThan(3);
+    }
+  }
+
+  @Test
+  void anIntervalFromOutOfOrderTimesIsZeroNotNaN() {
+    assertThat(org.lrdstream.model.ScoreBatch.interval(100, 5000, 60f)).isZero();
+    assertThat(org.lrdstream.model.ScoreBatch.interval(60 * 1024 + 10, 10, 60f)).isEqualTo(10f);
+  }
 }
