@@ -41,13 +41,22 @@ public final class Fit {
   private final Adam adam;
 
   public Fit(LrdModel model, Dataset data, int evalBatchUsers) {
+    this(model, data, evalBatchUsers, Evaluator.defaultThreads());
+  }
+
+  /**
+   * @param evalThreads scoring threads of the evaluation (1 keeps a run bit-for-bit reproducible:
+   *     worker threads change PyTorch's per-thread settings, and on a loaded machine results then
+   *     differ in the last digits from run to run)
+   */
+  public Fit(LrdModel model, Dataset data, int evalBatchUsers, int evalThreads) {
     this.model = model;
     this.data = data;
     this.histories = new UserHistories(data);
     ModelConfig cfg = model.config();
     var graph = new KnowledgeGraph(data.catalog(), model.schema(), model.items());
     this.sampler = new Sampler(histories, graph, cfg, data.numItems());
-    this.evaluator = new Evaluator(histories, evalBatchUsers);
+    this.evaluator = new Evaluator(histories, evalBatchUsers, evalThreads);
     this.adam = new Adam(cfg.learningRate(), cfg.l2());
   }
 

@@ -50,17 +50,17 @@ class FitTest {
     var text = OfficeSlice.randomText(data.numItems(), 16, 2);
     FitResult straight;
     try (var m = NDManager.newBaseManager("PyTorch"); var model = ModelFactory.create(cfg, data, text, m, 3)) {
-      straight = new Fit(model, data, 100).run(new Fit.Options(3, 10, 100, 0, 3), FitListener.NONE);
+      straight = new Fit(model, data, 100, 1).run(new Fit.Options(3, 10, 100, 0, 3), FitListener.NONE);
     }
     var progress = tmp.resolve("progress");
     try (var m = NDManager.newBaseManager("PyTorch"); var model = ModelFactory.create(cfg, data, text, m, 3)) {
       // "killed" after two epochs: the saved progress is all that survives
-      new Fit(model, data, 100).run(new Fit.Options(2, 10, 100, 0, 3, progress), FitListener.NONE);
+      new Fit(model, data, 100, 1).run(new Fit.Options(2, 10, 100, 0, 3, progress), FitListener.NONE);
     }
     FitResult resumed;
     var resumedAt = new int[1];
     try (var m = NDManager.newBaseManager("PyTorch"); var model = ModelFactory.create(cfg, data, text, m, 3)) {
-      resumed = new Fit(model, data, 100).run(new Fit.Options(3, 10, 100, 0, 3, progress), new FitListener() {
+      resumed = new Fit(model, data, 100, 1).run(new Fit.Options(3, 10, 100, 0, 3, progress), new FitListener() {
         @Override
         public void resumed(int epoch, int bestEpoch) {
           resumedAt[0] = epoch;
