@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +22,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The on-disk form of a checkpoint: a directory with {@code checkpoint.json} (metadata and the
@@ -74,22 +72,14 @@ public final class CheckpointFiles {
       if (Files.exists(dir)) {
         var old = parent.resolve("." + dir.getFileName() + ".old-" + System.nanoTime());
         Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-        moveIntoPlace(tmp, dir);
-        deleteTree(old);
+        DurableFiles.moveIntoPlace(tmp, dir);
+        DurableFiles.deleteTree(old);
       } else {
-        moveIntoPlace(tmp, dir);
+        DurableFiles.moveIntoPlace(tmp, dir);
       }
       return sha;
     } catch (IOException e) {
       throw new CheckpointException("cannot write checkpoint " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void moveIntoPlace(Path tmp, Path dir) throws IOException {
-    try {
-      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dir);
     }
   }
 
@@ -206,14 +196,6 @@ public final class CheckpointFiles {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (var f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 }

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.model.ModelConfig;
 import org.lrdstream.model.ModelFactory;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
+import org.lrdstream.state.checkpoint.DurableFiles;
 import org.lrdstream.trainer.offline.EpochLog;
 import org.lrdstream.trainer.offline.Fit;
 import org.lrdstream.trainer.offline.FitListener;
@@ -124,7 +124,7 @@ public final class Experiment {
           var checkpoint = ModelCheckpoint.toCheckpoint(model, fit.optimizer(),
               new ModelCheckpoint.Meta(result.bestEpoch(), users, items, Map.of(), metrics, extra));
           CheckpointFiles.write(checkpoint, spec.out().resolve("checkpoints").resolve(name + "-seed" + seed));
-          writeAtomically(file, JSON.writeValueAsBytes(record));
+          DurableFiles.writeAtomically(file, JSON.writeValueAsBytes(record));
           Fit.clearProgress(progressDir);
           listener.runDone(record);
           ExperimentReport.write(spec.out(), data.name(), text.id(), log);
@@ -152,12 +152,5 @@ public final class Experiment {
       out.add(m);
     }
     return out;
-  }
-
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    var tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.lrdstream.state.checkpoint.DurableFiles;
 import org.lrdstream.trainer.offline.Metrics;
 
 /**
@@ -73,8 +74,8 @@ public final class ExperimentReport {
         rows.add(row);
       }
       root.put("rows", rows);
-      Experiment.writeAtomically(out.resolve("results.json"), JSON.writeValueAsBytes(root));
-      Experiment.writeAtomically(out.resolve("results.md"), markdown(dataset, encoder, runs).getBytes(StandardCharsets.UTF_8));
+      DurableFiles.writeAtomically(out.resolve("results.json"), JSON.writeValueAsBytes(root));
+      DurableFiles.writeAtomically(out.resolve("results.md"), markdown(dataset, encoder, runs).getBytes(StandardCharsets.UTF_8));
       if (!runs.isEmpty()) {
         writeCurves(out.resolve("curves.png"), runs);
       }
@@ -237,8 +238,8 @@ public final class ExperimentReport {
     g.drawImage(a, 0, 0, null);
     g.drawImage(b, a.getWidth(), 0, null);
     g.dispose();
-    var tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    ImageIO.write(img, "png", tmp.toFile());
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    var png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    DurableFiles.writeAtomically(file, png.toByteArray());
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.state.checkpoint.Checkpoint;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
+import org.lrdstream.state.checkpoint.DurableFiles;
 import org.lrdstream.state.checkpoint.Tensor;
 
 /**
@@ -51,16 +51,14 @@ final class RunProgress {
       state.put("best_epoch", bestEpoch);
       state.put("best_ndcg5", bestNdcg);
       state.put("curve", curve);
-      var tmp = dir.resolve(".state.json.tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(state));
-      Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.writeAtomically(dir.resolve("state.json"), JSON.writeValueAsBytes(state));
       // older epochs and bests are no longer referenced
       try (Stream<Path> s = Files.list(dir)) {
         for (var p : s.toList()) {
           var n = p.getFileName().toString();
           if ((n.startsWith("epoch-") && !n.equals("epoch-" + epoch))
               || (n.startsWith("best-") && !n.equals("best-" + bestEpoch))) {
-            deleteTree(p);
+            DurableFiles.deleteTree(p);
           }
         }
       }
@@ -101,19 +99,9 @@ final class RunProgress {
 
   void clear() {
     try {
-      if (Files.exists(dir)) {
-        deleteTree(dir);
-      }
+      DurableFiles.deleteTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove " + dir, e);
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (var f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 }
