@@ -38,6 +38,8 @@ public final class LrdCommand implements Runnable {
   public static CommandLine commandLine() {
     var cl = new CommandLine(new LrdCommand());
     cl.setExecutionExceptionHandler(new CliErrors());
+    // --entropy minimise, --freq-init random: enum values in any case
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
 

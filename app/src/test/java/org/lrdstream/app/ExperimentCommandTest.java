@@ -40,6 +40,14 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void enumOptionsAcceptLowerCase(@TempDir Path tmp) {
+    var r = run("experiment", "--data", tmp.resolve("nope").toString(), "--out", tmp.resolve("out").toString(),
+        "--entropy", "minimise", "--freq-init", "random");
+    // the options parse; the run then stops at the missing data set
+    assertThat(r.err()).doesNotContain("Invalid value").contains("not a directory");
+  }
+
+  @Test
   void anUnknownModelIsRefusedBeforeAnyWork(@TempDir Path tmp) throws Exception {
     var office = Path.of("../../shared/data/office");
     if (!Files.isDirectory(office)) {
