@@ -6,15 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
@@ -29,15 +24,13 @@ import java.util.function.LongConsumer;
  * are; local servers' may not be). Thread-safe.
  */
 public final class OpenAiCompatibleEncoder implements TextEncoder {
-  public static final String DEFAULT_BASE_URL = "https://api.openai.com";
+  public static final String DEFAULT_BASE_URL = OpenAiHttp.DEFAULT_BASE_URL;
   public static final String DEFAULT_MODEL = "text-embedding-ada-002";
-  public static final String API_KEY_ENV = "OPENAI_API_KEY";
+  public static final String API_KEY_ENV = OpenAiHttp.API_KEY_ENV;
   public static final int DEFAULT_BATCH_SIZE = 256;
   public static final int DEFAULT_MAX_RETRIES = 5;
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-  private static final int BODY_EXCERPT_CHARS = 300;
 
   /** Dimensions of OpenAI's models, so that {@link #dimension()} needs no request for them. */
   private static final Map<String, Integer> KNOWN_DIMENSIONS =
@@ -48,41 +41,19 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final OpenAiHttp http;
   private final URI endpoint;
-  private final String baseUrl;
   private final String model;
-  private final String apiKey;
   private final int batchSize;
-  private final int maxRetries;
-  private final Duration initialBackoff;
-  private final Duration requestTimeout;
-  private final HttpClient http;
   private volatile int dimension;
 
   private OpenAiCompatibleEncoder(Builder b) {
-    this.baseUrl = stripTrailingSlash(b.baseUrl);
-    try {
-      this.endpoint = URI.create(baseUrl + "/v1/embeddings");
-    } catch (IllegalArgumentException e) {
-      throw new EncoderException("invalid base URL for the embeddings service: " + b.baseUrl, e);
-    }
-    if (endpoint.getScheme() == null || !endpoint.getScheme().startsWith("http")) {
-      throw new EncoderException(
-          "invalid base URL for the embeddings service (want http:// or https://): " + b.baseUrl);
-    }
+    this.http = new OpenAiHttp("embeddings", b.baseUrl, "/v1/embeddings", b.apiKey, b.maxRetries,
+        b.initialBackoff, b.requestTimeout, b.connectTimeout);
+    this.endpoint = http.endpoint();
     this.model = b.model;
-    this.apiKey = b.apiKey != null ? b.apiKey : System.getenv(API_KEY_ENV);
-    if ((apiKey == null || apiKey.isBlank()) && baseUrl.equals(DEFAULT_BASE_URL)) {
-      throw new EncoderException(
-          "cannot use " + DEFAULT_BASE_URL + " without an API key: set " + API_KEY_ENV
-              + " (or give another base URL for a local server)");
-    }
     this.batchSize = b.batchSize;
-    this.maxRetries = b.maxRetries;
-    this.initialBackoff = b.initialBackoff;
-    this.requestTimeout = b.requestTimeout;
     this.dimension = b.dimension > 0 ? b.dimension : KNOWN_DIMENSIONS.getOrDefault(model, 0);
-    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
   }
 
   public static Builder builder() {
@@ -95,7 +66,7 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
    */
   @Override
   public String id() {
-    return "openai:" + model + (baseUrl.equals(DEFAULT_BASE_URL) ? "" : "@" + baseUrl);
+    return "openai:" + model + (http.isOpenAi() ? "" : "@" + http.baseUrl());
   }
 
   /**
@@ -129,7 +100,7 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
     float[][] out = new float[texts.size()][];
     for (int start = 0; start < texts.size(); start += batchSize) {
       List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-      float[][] vectors = parse(post(requestBody(batch)), batch.size());
+      float[][] vectors = parse(http.post(requestBody(batch)), batch.size());
       System.arraycopy(vectors, 0, out, start, vectors.length);
       progress.accept(batch.size());
     }
@@ -144,90 +115,6 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
       input.add(Objects.requireNonNull(batch.get(i), () -> "a text is null"));
     }
     return body.toString();
-  }
-
-  private String post(String body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(requestTimeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (apiKey != null && !apiKey.isBlank()) {
-      request.header("Authorization", "Bearer " + apiKey);
-    }
-    HttpRequest req = request.build();
-    Duration backoff = initialBackoff;
-    for (int attempt = 0; ; attempt++) {
-      boolean last = attempt >= maxRetries;
-      HttpResponse<String> response;
-      try {
-        response = http.send(req, HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        if (last) {
-          throw new EncoderException(
-              "cannot reach " + endpoint + ": " + describe(e)
-                  + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : ""),
-              e);
-        }
-        sleep(backoff);
-        backoff = next(backoff);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EncoderException("interrupted while waiting for " + endpoint, e);
-      }
-      int status = response.statusCode();
-      if (status / 100 == 2) {
-        return response.body();
-      }
-      boolean retriable = status == 429 || status / 100 == 5;
-      if (!retriable || last) {
-        throw new EncoderException(
-            "embeddings request to " + endpoint + " failed: HTTP " + status
-                + (retriable ? " (after " + (attempt + 1) + " attempts)" : "")
-                + hint(status) + ": " + excerpt(response.body()));
-      }
-      sleep(retryAfter(response).orElse(backoff));
-      backoff = next(backoff);
-    }
-  }
-
-  private static String hint(int status) {
-    return switch (status) {
-      case 401, 403 -> " (check the API key, " + API_KEY_ENV + ")";
-      case 404 -> " (check the base URL and the model name)";
-      default -> "";
-    };
-  }
-
-  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response
-        .headers()
-        .firstValue("Retry-After")
-        .flatMap(
-            v -> {
-              try {
-                long seconds = Long.parseLong(v.trim());
-                return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
-              } catch (NumberFormatException e) {
-                return Optional.empty(); // an HTTP date: fall back to our own backoff
-              }
-            })
-        .map(d -> d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d);
-  }
-
-  private static Duration next(Duration backoff) {
-    Duration doubled = backoff.multipliedBy(2);
-    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EncoderException("interrupted while backing off", e);
-    }
   }
 
   private float[][] parse(String body, int expected) {
@@ -281,29 +168,8 @@ public final class OpenAiCompatibleEncoder implements TextEncoder {
     return out;
   }
 
-  private static String describe(IOException e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
-  }
-
   static String excerpt(String body) {
-    if (body == null || body.isBlank()) {
-      return "(empty body)";
-    }
-    String flat = body.strip().replaceAll("\\s+", " ");
-    return flat.length() <= BODY_EXCERPT_CHARS ? flat : flat.substring(0, BODY_EXCERPT_CHARS) + "...";
-  }
-
-  private static String stripTrailingSlash(String url) {
-    String u = url.strip();
-    while (u.endsWith("/")) {
-      u = u.substring(0, u.length() - 1);
-    }
-    // accept a base URL given with the /v1 suffix as many clients expect it
-    if (u.toLowerCase(Locale.ROOT).endsWith("/v1")) {
-      u = u.substring(0, u.length() - 3);
-    }
-    return u;
+    return OpenAiHttp.excerpt(body);
   }
 
   @Override
