@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DataCommand.class,
       ExperimentCommand.class,
+      RelationsCommand.class,
       BrokerCommand.class,
       IngestCommand.class,
       ReplayCommand.class,
