@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       ExperimentCommand.class,
       RelationsCommand.class,
+      ExplainCommand.class,
       BrokerCommand.class,
       IngestCommand.class,
       ReplayCommand.class,

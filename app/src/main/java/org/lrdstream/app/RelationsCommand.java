@@ -8,11 +8,11 @@ import org.lrdstream.data.Dataset;
 import org.lrdstream.data.ReChorusReader;
 import org.lrdstream.encoder.OpenAiCompatibleChat;
 import org.lrdstream.model.ModelCheckpoint;
-import org.lrdstream.state.checkpoint.Checkpoint;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
 import org.lrdstream.state.checkpoint.RelationLabels;
 import org.lrdstream.trainer.analysis.RelationAnalysis;
 import org.lrdstream.trainer.analysis.RelationReport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
       "(relation-labels.json), where the scorer's reasons and lrd explain find them."
     })
 public final class RelationsCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
       description = "Checkpoint directory (e.g. OUT/checkpoints/kda+lrd-seed1 of lrd experiment).")
   Path checkpoint;
@@ -75,7 +77,7 @@ public final class RelationsCommand implements Callable<Integer> {
   public Integer call() {
     var dataset = ReChorusReader.read(data);
     var c = CheckpointFiles.read(checkpoint);
-    checkSameItems(c, dataset, checkpoint, data);
+    CheckpointData.checkSameItems(c, dataset, checkpoint, data);
     RelationAnalysis.Result result;
     try (var manager = NDManager.newBaseManager("PyTorch");
         var model = ModelCheckpoint.fromCheckpoint(c, manager, null)) {
@@ -102,9 +104,9 @@ public final class RelationsCommand implements Callable<Integer> {
       new RelationLabels(labels, result.labelSource()).writeTo(checkpoint);
     }
     for (var r : result.relations()) {
-      System.out.printf(Locale.ROOT, "%-16s %-40s first choice %5.1f%%%n", r.name(), r.label(), 100 * r.argmaxShare());
+      spec.commandLine().getOut().printf(Locale.ROOT, "%-16s %-40s first choice %5.1f%%%n", r.name(), r.label(), 100 * r.argmaxShare());
     }
-    System.out.printf(Locale.ROOT, "mean cosine: predefined %.3f, latent %.3f, across %.3f; wrote %s%n",
+    spec.commandLine().getOut().printf(Locale.ROOT, "mean cosine: predefined %.3f, latent %.3f, across %.3f; wrote %s%n",
         result.groupMeans()[0], result.groupMeans()[1], result.groupMeans()[2], out.resolve("relations.md"));
     return 0;
   }
@@ -119,22 +121,5 @@ public final class RelationsCommand implements Callable<Integer> {
         .append(String.join(", ", rel.keywords().stream().map(k -> k.word()).toList()))
         .append("\nWhat relation links the earlier item to the later one?");
     return sb.toString();
-  }
-
-  /** A checkpoint analysed against another data set would print the wrong texts: refuse it. */
-  static void checkSameItems(Checkpoint c, Dataset data, Path checkpoint, Path dataDir) {
-    int items = c.items().size() - 1;
-    if (items != data.numItems()) {
-      throw new IllegalArgumentException(checkpoint + " has " + items + " items, " + dataDir + " has " + data.numItems()
-          + ": give the data set the checkpoint was trained on");
-    }
-    var orig = data.catalog().originalIds();
-    for (int i = 1; i <= items; i++) {
-      var expected = orig == null || orig[i] == null ? Integer.toString(i) : orig[i];
-      if (!expected.equals(c.items().get(i))) {
-        throw new IllegalArgumentException(checkpoint + ": item " + i + " is '" + c.items().get(i) + "', " + dataDir
-            + " has '" + expected + "': give the data set the checkpoint was trained on");
-      }
-    }
   }
 }

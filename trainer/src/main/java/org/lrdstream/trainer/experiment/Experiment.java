@@ -103,15 +103,8 @@ public final class Experiment {
               result.trainSecondsPerEpoch(), result.evalSeconds(), result.dev().asMap(),
               result.test().asMap(), result.testFullCatalog() == null ? null : result.testFullCatalog().asMap(),
               JSON.convertValue(cfg, Map.class), result.testRanks(), curve(result.curve()));
-          var users = new ArrayList<String>();
-          users.add("");
-          IntStream.rangeClosed(1, data.numUsers()).forEach(u -> users.add(Integer.toString(u)));
-          var items = new ArrayList<String>();
-          items.add("");
-          for (int i = 1; i <= data.numItems(); i++) {
-            var orig = data.catalog().originalIds()[i];
-            items.add(orig == null ? Integer.toString(i) : orig);
-          }
+          var users = userIds(data);
+          var items = itemIds(data);
           var metrics = new LinkedHashMap<String, Double>();
           result.dev().asMap().forEach((k, v) -> metrics.put("dev." + k, v));
           result.test().asMap().forEach((k, v) -> metrics.put("test." + k, v));
@@ -134,6 +127,25 @@ public final class Experiment {
       }
     }
     return ExperimentReport.write(spec.out(), data.name(), text.id(), log);
+  }
+
+  /** The external user ids of a data set's rows (row 0 = ""): the ids in its files. */
+  public static List<String> userIds(Dataset data) {
+    var users = new ArrayList<String>();
+    users.add("");
+    IntStream.rangeClosed(1, data.numUsers()).forEach(u -> users.add(Integer.toString(u)));
+    return users;
+  }
+
+  /** The external item ids of a data set's rows (row 0 = ""): original ids where known. */
+  public static List<String> itemIds(Dataset data) {
+    var items = new ArrayList<String>();
+    items.add("");
+    var orig = data.catalog().originalIds();
+    for (int i = 1; i <= data.numItems(); i++) {
+      items.add(orig == null || orig[i] == null ? Integer.toString(i) : orig[i]);
+    }
+    return items;
   }
 
   private static List<Map<String, Object>> curve(List<EpochLog> logs) {

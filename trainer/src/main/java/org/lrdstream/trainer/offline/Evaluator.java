@@ -47,7 +47,7 @@ public final class Evaluator {
 
   /** Where a held-out row sits in the user's sequence: dev right after train, test after dev. */
   private int position(HeldOut row, boolean test) {
-    return histories.trainLength[row.user()] + (test ? 1 : 0);
+    return histories.position(row.user(), test);
   }
 
   /** Ranks each row's item among its listed negatives. */

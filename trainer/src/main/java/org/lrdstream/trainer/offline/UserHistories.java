@@ -47,6 +47,21 @@ public final class UserHistories {
     return items.length - 1;
   }
 
+  /** Where a held-out row sits in the user's sequence: dev right after train, test after dev. */
+  public int position(int user, boolean test) {
+    return trainLength[user] + (test ? 1 : 0);
+  }
+
+  /** The items of a user's sequence before position {@code pos}, oldest first. */
+  public int[] itemsBefore(int user, int pos) {
+    return Arrays.copyOf(items[user], pos);
+  }
+
+  /** The times of a user's sequence before position {@code pos}. */
+  public long[] timesBefore(int user, int pos) {
+    return Arrays.copyOf(times[user], pos);
+  }
+
   boolean touched(int user, int item) {
     return Arrays.binarySearch(trainItems[user], item) >= 0;
   }
@@ -55,7 +70,7 @@ public final class UserHistories {
    * Writes the history before position {@code pos} of a user's sequence (the last {@code n} items,
    * oldest first, 0-padded at the end) and its interval features relative to {@code targetTime}.
    */
-  void history(int user, int pos, long targetTime, int n, float timeScalar, long[] hist, float[] intervals, int offset) {
+  public void history(int user, int pos, long targetTime, int n, float timeScalar, long[] hist, float[] intervals, int offset) {
     int from = Math.max(0, pos - n);
     for (int k = 0; k < n; k++) {
       int i = from + k;
