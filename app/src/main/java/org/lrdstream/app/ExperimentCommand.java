@@ -40,8 +40,16 @@ public final class ExperimentCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--models", split = ",", defaultValue = "kda,kda+lrd", paramLabel = "M[,M...]",
-      description = "Models: rcf, rcf+lrd, kda, kda+lrd; ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE). Default: ${DEFAULT-VALUE}.")
+      description = {"Models: rcf, rcf+lrd, kda, kda+lrd; ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
+          "a name may end in @key=value[,key=value] (latent, lambda, alpha, gamma, lr, l2), e.g. kda+lrd@latent=5.",
+          "Default: ${DEFAULT-VALUE}."})
   List<String> models;
+
+  @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...",
+      description = {"Sensitivity sweep (the paper's Figure 6): every +LRD model of --models runs once per value,",
+          "as <model>@KEY=V; KEY is latent or lambda (or alpha, gamma, lr, l2). Models without LRD run as",
+          "given (the baseline). The report adds NDCG@5 against the value (results.md, sweep.png)."})
+  String sweep;
 
   @Option(names = "--seeds", defaultValue = "3", paramLabel = "N",
       description = "Number of seeds per model (seeds 1..N). Default: ${DEFAULT-VALUE}.")
@@ -130,13 +138,49 @@ public final class ExperimentCommand implements Callable<Integer> {
     var dataset = ReChorusReader.read(data);
     err.println(dataset.summary());
     var seedList = IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
-    var spec = new Experiment.Spec(dataset, models, seedList, out, maxEpochs, patience, evalBatch,
+    var spec = new Experiment.Spec(dataset, sweep == null ? models : sweepModels(models, sweep), seedList, out, maxEpochs, patience, evalBatch,
         fullCatalogUsers, this::override);
     var text = new EncoderSource(encoder, cacheDir == null ? defaultCacheDir() : cacheDir, err);
     var runs = new Experiment(spec, text, err).run(new Progress(err));
     err.println("results: " + out.resolve("results.md") + ", " + out.resolve("results.json") + ", " + out.resolve("curves.png"));
     System.out.println(java.nio.file.Files.exists(out.resolve("results.md")) ? readQuietly(out.resolve("results.md")) : "");
     return runs.isEmpty() ? 1 : 0;
+  }
+
+  /** The models of a sweep: each +LRD model once per value, as {@code model@key=value}. */
+  List<String> sweepModels(List<String> models, String sweep) {
+    int eq = sweep.indexOf('=');
+    if (eq <= 0 || eq == sweep.length() - 1) {
+      throw new IllegalArgumentException("--sweep wants KEY=V1,V2,... (e.g. latent=5,6,7,8,9,10), got '" + sweep + "'");
+    }
+    var key = sweep.substring(0, eq).strip();
+    if (!ModelConfig.NAME_SETTINGS.contains(key)) {
+      throw new IllegalArgumentException("--sweep: unknown key '" + key + "' (known: " + String.join(", ", ModelConfig.NAME_SETTINGS) + ")");
+    }
+    boolean clash = switch (key) {
+      case "latent" -> latent != null;
+      case "lambda" -> lambda != null;
+      case "alpha" -> alpha != null;
+      case "gamma" -> gamma != null;
+      case "lr" -> lr != null;
+      default -> l2 != null;
+    };
+    if (clash) {
+      throw new IllegalArgumentException("--sweep " + key + "=... and --" + key + " both set " + key + ": give one");
+    }
+    var out = new ArrayList<String>();
+    for (var m : models) {
+      if (!ModelConfig.forName(m).lrdEnabled()) {
+        out.add(m);
+        continue;
+      }
+      for (var v : sweep.substring(eq + 1).split(",")) {
+        var name = m + "@" + key + "=" + v.strip();
+        ModelConfig.forName(name); // a bad value fails before any work
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   private static String readQuietly(Path p) {

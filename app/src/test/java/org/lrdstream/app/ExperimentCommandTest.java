@@ -48,6 +48,20 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void aSweepExpandsTheLrdModelsAndKeepsTheBaseline() {
+    var cmd = new ExperimentCommand();
+    assertThat(cmd.sweepModels(java.util.List.of("kda", "kda+lrd"), "latent=5,6"))
+        .containsExactly("kda", "kda+lrd@latent=5", "kda+lrd@latent=6");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cmd.sweepModels(java.util.List.of("kda+lrd"), "depth=1,2"))
+        .hasMessageContaining("unknown key 'depth'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cmd.sweepModels(java.util.List.of("kda+lrd"), "lambda=x"))
+        .hasMessageContaining("'x' is not a number");
+    cmd.lambda = 1f;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cmd.sweepModels(java.util.List.of("kda+lrd"), "lambda=1,2"))
+        .hasMessageContaining("give one");
+  }
+
+  @Test
   void anUnknownModelIsRefusedBeforeAnyWork(@TempDir Path tmp) throws Exception {
     var office = Path.of("../../shared/data/office");
     if (!Files.isDirectory(office)) {

@@ -70,6 +70,10 @@ public record ModelConfig(
    */
   public static ModelConfig forName(String name) {
     var n = name.strip().toLowerCase(Locale.ROOT);
+    int at = n.indexOf('@');
+    if (at >= 0) {
+      return withSettings(forName(n.substring(0, at)), n.substring(at + 1), name);
+    }
     var b = builder();
     if (n.endsWith("-kge")) {
       b.gammaKge(0);
@@ -86,6 +90,40 @@ public record ModelConfig(
       case "rcf+lrd" -> b.backbone(Backbone.RCF).latentRelations(5).lambdaLrd(10).learningRate(1e-4f);
       default -> throw new IllegalArgumentException(
           "unknown model '" + name + "' (known: rcf, rcf+lrd, kda, kda+lrd, and ablations like kda+lrd-llm, kda+lrd-kge)");
+    }
+    return b.build();
+  }
+
+  /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2");
+
+  /**
+   * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
+   * kda+lrd@latent=5} or {@code kda+lrd@lambda=0.1}: the names of a sensitivity sweep.
+   */
+  private static ModelConfig withSettings(ModelConfig base, String settings, String name) {
+    var b = base.toBuilder();
+    for (var kv : settings.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("model '" + name + "': want key=value after @, got '" + kv + "'");
+      }
+      var key = kv.substring(0, eq).strip();
+      var value = kv.substring(eq + 1).strip();
+      try {
+        switch (key) {
+          case "latent" -> b.latentRelations(Integer.parseInt(value));
+          case "lambda" -> b.lambdaLrd(Float.parseFloat(value));
+          case "alpha" -> b.alphaEntropy(Float.parseFloat(value));
+          case "gamma" -> b.gammaKge(Float.parseFloat(value));
+          case "lr" -> b.learningRate(Float.parseFloat(value));
+          case "l2" -> b.l2(Float.parseFloat(value));
+          default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
+              + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("model '" + name + "': '" + value + "' is not a number for " + key);
+      }
     }
     return b.build();
   }

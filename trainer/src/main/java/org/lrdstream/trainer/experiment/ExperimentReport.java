@@ -79,6 +79,10 @@ public final class ExperimentReport {
       if (!runs.isEmpty()) {
         writeCurves(out.resolve("curves.png"), runs);
       }
+      var sweeps = sweeps(runs);
+      if (!sweeps.isEmpty()) {
+        writeSweeps(out.resolve("sweep.png"), sweeps);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report in " + out, e);
     }
@@ -183,6 +187,17 @@ public final class ExperimentReport {
       sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       paperRows.forEach(l -> sb.append(l).append('\n'));
     }
+    var sweeps = sweeps(runs);
+    for (var e : sweeps.entrySet()) {
+      sb.append("\n## Sensitivity: ").append(e.getKey()).append("\n\n");
+      sb.append("NDCG@5 (mean over seeds) for each value; the value to choose is the one with the best **dev** NDCG@5 (marked).\n\n");
+      sb.append("| value | seeds | dev NDCG@5 | test NDCG@5 | test HR@5 |\n| --- | --- | --- | --- | --- |\n");
+      double bestDev = e.getValue().stream().mapToDouble(SweepPoint::dev).max().orElse(Double.NaN);
+      for (var pt : e.getValue()) {
+        sb.append(String.format("| %s%s | %d | %.4f | %.4f | %.4f |%n", trim(pt.value()), pt.dev() == bestDev ? " (best on dev)" : "",
+            pt.seeds(), pt.dev(), pt.test(), pt.testHr5()));
+      }
+    }
     var full = runs.stream().filter(r -> r.testFullCatalog() != null).toList();
     if (!full.isEmpty()) {
       sb.append("\n## Full-catalog ranking (every item the user has not seen)\n\n");
@@ -194,6 +209,75 @@ public final class ExperimentReport {
       }
     }
     return sb.toString();
+  }
+
+  /** One value of a sweep, averaged over its seeds. */
+  record SweepPoint(double value, int seeds, double dev, double test, double testHr5) {}
+
+  /**
+   * Runs named {@code model@key=value} grouped by "model, key", each group's points sorted by
+   * value: the sensitivity curves of {@code lrd experiment --sweep}.
+   */
+  static Map<String, List<SweepPoint>> sweeps(List<RunRecord> runs) {
+    var byValue = new TreeMap<String, TreeMap<Double, List<RunRecord>>>();
+    for (var r : runs) {
+      int at = r.model().indexOf('@');
+      if (at < 0 || r.model().indexOf(',', at) >= 0) {
+        continue;
+      }
+      var kv = r.model().substring(at + 1).split("=", 2);
+      if (kv.length != 2) {
+        continue;
+      }
+      double v;
+      try {
+        v = Double.parseDouble(kv[1]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      byValue.computeIfAbsent(r.model().substring(0, at) + ", " + kv[0], k -> new TreeMap<>())
+          .computeIfAbsent(v, k -> new ArrayList<>()).add(r);
+    }
+    var out = new LinkedHashMap<String, List<SweepPoint>>();
+    byValue.forEach((name, points) -> {
+      var list = new ArrayList<SweepPoint>();
+      points.forEach((v, rs) -> list.add(new SweepPoint(v, rs.size(),
+          Stats.mean(rs.stream().mapToDouble(r -> r.dev().get("NDCG@5")).toArray()),
+          Stats.mean(rs.stream().mapToDouble(r -> r.test().get("NDCG@5")).toArray()),
+          Stats.mean(rs.stream().mapToDouble(r -> r.test().get("HR@5")).toArray()))));
+      out.put(name, list);
+    });
+    return out;
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  private static void writeSweeps(Path file, Map<String, List<SweepPoint>> sweeps) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    var images = new ArrayList<BufferedImage>();
+    for (var e : sweeps.entrySet()) {
+      XYChart chart = new XYChartBuilder().width(600).height(400).title("NDCG@5 against " + e.getKey())
+          .xAxisTitle(e.getKey().substring(e.getKey().lastIndexOf(", ") + 2)).yAxisTitle("NDCG@5").build();
+      var x = e.getValue().stream().mapToDouble(SweepPoint::value).toArray();
+      chart.addSeries("dev", x, e.getValue().stream().mapToDouble(SweepPoint::dev).toArray());
+      chart.addSeries("test", x, e.getValue().stream().mapToDouble(SweepPoint::test).toArray());
+      images.add(BitmapEncoder.getBufferedImage(chart));
+    }
+    int w = images.stream().mapToInt(BufferedImage::getWidth).sum();
+    int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+    var img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    var g = img.createGraphics();
+    int x = 0;
+    for (var i : images) {
+      g.drawImage(i, x, 0, null);
+      x += i.getWidth();
+    }
+    g.dispose();
+    var png = new java.io.ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    DurableFiles.writeAtomically(file, png.toByteArray());
   }
 
   private static Map<Integer, RunRecord> seedMap(List<RunRecord> rs) {

@@ -1,0 +1,38 @@
+package org.lrdstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ModelConfigTest {
+  @Test
+  void namesGiveThePapersSettings() {
+    var kda = ModelConfig.forName("kda");
+    assertThat(kda.backbone()).isEqualTo(Backbone.KDA);
+    assertThat(kda.lrdEnabled()).isFalse();
+    var lrd = ModelConfig.forName("kda+lrd");
+    assertThat(lrd.latentRelations()).isEqualTo(8);
+    assertThat(lrd.lambdaLrd()).isEqualTo(10f);
+    assertThat(ModelConfig.forName("rcf+lrd").learningRate()).isEqualTo(1e-4f);
+    assertThat(ModelConfig.forName("kda+lrd-llm").lrdInput()).isEqualTo(LrdInput.ID);
+    assertThat(ModelConfig.forName("kda+lrd-kge").gammaKge()).isZero();
+  }
+
+  @Test
+  void settingsAfterAtChangeOnlyThoseHyperParameters() {
+    var v = ModelConfig.forName("kda+lrd@latent=5,lambda=0.1");
+    assertThat(v.latentRelations()).isEqualTo(5);
+    assertThat(v.lambdaLrd()).isEqualTo(0.1f);
+    assertThat(v.toBuilder().latentRelations(8).lambdaLrd(10).build()).isEqualTo(ModelConfig.forName("kda+lrd"));
+    assertThat(ModelConfig.forName("rcf+lrd-kge@lr=1e-3").gammaKge()).isZero();
+  }
+
+  @Test
+  void badSettingsAreClearErrors() {
+    assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@depth=3")).hasMessageContaining("unknown setting 'depth'");
+    assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@latent=five")).hasMessageContaining("'five' is not a number for latent");
+    assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@latent")).hasMessageContaining("want key=value");
+    assertThatThrownBy(() -> ModelConfig.forName("kdax@latent=5")).hasMessageContaining("unknown model");
+  }
+}
