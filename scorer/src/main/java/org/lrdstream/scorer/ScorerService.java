@@ -7,6 +7,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.lrdstream.scorer.serving.CheckpointLoader;
 import org.lrdstream.scorer.serving.ModelHolder;
+import org.lrdstream.scorer.serving.ServingModel;
 import org.lrdstream.scorer.topology.ScorerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,16 @@ public final class ScorerService implements AutoCloseable {
    * and returns once it has joined the group and restored its state.
    */
   public static ScorerService start(ScorerConfig config, Duration timeout) {
+    var initial = config.checkpoint() == null ? null
+        : CheckpointLoader.fromDirectory(config.checkpoint(), config.layers());
+    return start(config, initial, timeout);
+  }
+
+  /** Starts serving {@code initial} (may be null) until a newer checkpoint is published. */
+  public static ScorerService start(ScorerConfig config, ServingModel initial, Duration timeout) {
     var holder = new ModelHolder();
-    if (config.checkpoint() != null) {
-      holder.offer(CheckpointLoader.fromDirectory(config.checkpoint(), config.layers()));
+    if (initial != null) {
+      holder.offer(initial);
     }
     var service = new ScorerService(config, holder);
     service.streams.start();
