@@ -38,6 +38,8 @@ import org.lrdstream.state.Topics;
 import org.lrdstream.state.checkpoint.Checkpoint;
 import org.lrdstream.state.checkpoint.CheckpointException;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
+import org.lrdstream.state.records.InteractionCodec;
+import org.lrdstream.state.records.RecordSerdes;
 
 /**
  * The scorer end to end on this machine: an embedded broker, ingest and the scorer in one JVM, a
@@ -196,38 +198,52 @@ public final class ScorerBenchmark {
     }
   }
 
-  /** Reads {@code recommendations} (read_committed) in its own thread, timing each record. */
+  /**
+   * Reads {@code interactions} (log-append time: when the broker took each event) and {@code
+   * recommendations} (read_committed: when each list became visible) in its own thread; an event's
+   * end-to-end latency is the difference, matched by event id ({@code after_event}).
+   */
   private static final class RecommendationWatcher implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong count = new AtomicLong();
     private volatile long lastArrival;
     private volatile boolean stop;
     private volatile Throwable failure;
-    private final List<Long> latencyMicros = new ArrayList<>();
+    private final Map<String, Long> appended = new java.util.HashMap<>();
+    private final Map<String, Long> recommended = new java.util.HashMap<>();
 
     RecommendationWatcher(String bootstrap) {
       var p = new Properties();
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      var recommendations = RecordSerdes.recommendation().deserializer();
       thread = new Thread(() -> {
         try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-          var parts = consumer.partitionsFor(Topics.RECOMMENDATIONS).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+          var parts = new ArrayList<TopicPartition>();
+          for (var topic : List.of(Topics.INTERACTIONS, Topics.RECOMMENDATIONS)) {
+            consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+          }
           consumer.assign(parts);
           consumer.seekToBeginning(parts);
           while (!stop) {
             var records = consumer.poll(Duration.ofMillis(20));
             long now = System.currentTimeMillis();
             long nowNanos = System.nanoTime();
-            synchronized (latencyMicros) {
+            int recs = 0;
+            synchronized (appended) {
               for (var r : records) {
-                latencyMicros.add((now - r.timestamp()) * 1000);
+                if (r.topic().equals(Topics.INTERACTIONS)) {
+                  appended.put(InteractionCodec.decode(r.value()).eventId(), r.timestamp());
+                } else {
+                  recommended.putIfAbsent(recommendations.deserialize(r.topic(), r.value()).afterEvent(), now);
+                  recs++;
+                }
               }
             }
-            if (!records.isEmpty()) {
+            if (recs > 0) {
               lastArrival = nowNanos;
-              count.addAndGet(records.count());
+              count.addAndGet(recs);
             }
           }
         } catch (Throwable t) {
@@ -246,9 +262,11 @@ public final class ScorerBenchmark {
       return lastArrival;
     }
 
+    /** End-to-end latencies in microseconds (ms resolution), sorted. */
     long[] latencies() {
-      synchronized (latencyMicros) {
-        var a = latencyMicros.stream().mapToLong(Long::longValue).toArray();
+      synchronized (appended) {
+        var a = recommended.entrySet().stream().filter(e -> appended.containsKey(e.getKey()))
+            .mapToLong(e -> (e.getValue() - appended.get(e.getKey())) * 1000).toArray();
         Arrays.sort(a);
         return a;
       }
@@ -276,6 +294,7 @@ public final class ScorerBenchmark {
         }
         Thread.sleep(20);
       }
+      Thread.sleep(200); // the interactions of the last events, if that poll has not returned them yet
     }
 
     @Override

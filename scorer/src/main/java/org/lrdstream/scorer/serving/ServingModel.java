@@ -129,10 +129,10 @@ public final class ServingModel implements AutoCloseable {
       checkpoint = new Checkpoint(c.version(), c.createdAt(), cfg, c.relations(), c.users(),
           c.items(), c.offsets(), c.metrics(), c.extra(), c.tensors());
     }
-    // the parameters require gradients for training; inference records none (per native thread)
-    JniUtils.setGradMode(false);
-    var manager = NDManager.newBaseManager();
+    var manager = NDManager.newBaseManager(); // loads the engine, before any direct JNI call
     try {
+      // the parameters require gradients for training; inference records none (per native thread)
+      JniUtils.setGradMode(false);
       var model = ModelCheckpoint.fromCheckpoint(checkpoint, manager, null);
       return new ServingModel(checkpoint, model, manager);
     } catch (RuntimeException e) {
