@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       IngestBenchCommand.class,
       ModelBenchCommand.class,
+      ScorerBenchCommand.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       BrokerCommand.class,
       IngestCommand.class,
+      ScorerCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
     })

@@ -20,4 +20,30 @@ public final class MetricNames {
   public static final String DUPLICATES = "duplicates";
   /** Catalog records stored (upserts and deletes). */
   public static final String ITEMS_STORED = "items-stored";
+
+  /** Metric group of the scorer's sensors. */
+  public static final String SCORER_SCOPE = "lrd-scorer";
+  public static final String SCORER_GROUP = "stream-" + SCORER_SCOPE + "-metrics";
+  /** Time to score one event (candidates, forward pass, top-K), ms: avg, max, p50, p95, p99. */
+  public static final String SCORING_LATENCY = "scoring-latency-ms";
+  /** Wall clock at emission minus the record timestamp (the event time), ms. */
+  public static final String END_TO_END_LATENCY = "end-to-end-latency-ms";
+  /** Candidates scored by the full model per event: avg, max, total. */
+  public static final String CANDIDATES = "candidates";
+  /** Recommendation lists emitted. */
+  public static final String RECOMMENDATIONS = "recommendations";
+  /** Recommended items whose reason names a relation, tag {@code relation}. */
+  public static final String REASONS = "reasons";
+  /** Events that found no model to score with (no checkpoint loaded yet). */
+  public static final String NO_MODEL = "events-without-model";
+  /** Prequential hit of the next item in the previous top-10 (avg = HR@10, sum = hits). */
+  public static final String ONLINE_HIT10 = "online-hit10";
+  /** Prequential NDCG@10 of the next item in the previous list. */
+  public static final String ONLINE_NDCG10 = "online-ndcg10";
+  /** Checkpoints loaded and swapped in. */
+  public static final String CHECKPOINTS_LOADED = "checkpoints-loaded";
+  /** Checkpoints refused (corrupt, unreadable, checksum mismatch); the current model stays. */
+  public static final String CHECKPOINTS_REFUSED = "checkpoints-refused";
+  /** Version of the model now serving. */
+  public static final String MODEL_VERSION = "model-version";
 }

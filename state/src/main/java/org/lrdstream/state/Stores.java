@@ -10,4 +10,9 @@ public final class Stores {
   public static final String SEEN_EVENT_IDS = "seen-event-ids";
   /** The item catalog: text, attributes and relations per item id. */
   public static final String ITEM_CATALOG = "item-catalog";
+
+  /** The scorer's last recommendation list per user, for the online (prequential) hit rate. */
+  public static final String LAST_RECOMMENDATIONS = "last-recommendations";
+  /** The scorer's global store of published checkpoint metadata, by model name. */
+  public static final String MODEL_CHECKPOINTS = "model-checkpoints-store";
 }

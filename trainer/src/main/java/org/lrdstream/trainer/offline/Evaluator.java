@@ -104,10 +104,39 @@ public final class Evaluator {
   }
 
   private void rankBatch(LrdModel model, List<HeldOut> rows, boolean test, NDArray keys, int batch, int[] ranks) {
-    int n = model.config().historyMax();
-    float ts = model.config().timeScalar();
     int from = batch * batchUsers;
     int to = Math.min(rows.size(), from + batchUsers);
+    int c = 1 + rows.get(from).negatives().length;
+    var scores = scoreRows(model, rows, test, keys, from, to);
+    for (int k = 0; k < to - from; k++) {
+      ranks[from + k] = Metrics.rank(scores[k * c], scores, k * c + 1, (k + 1) * c);
+    }
+  }
+
+  /**
+   * The model's scores of each row's candidates (its item first, then its listed negatives), as
+   * {@link #ranks} ranks them: one array per row. The reference the online scorer is tested against.
+   */
+  public float[][] scores(LrdModel model, List<HeldOut> rows, boolean test) {
+    var out = new float[rows.size()][];
+    try (var outer = new NDScope()) {
+      var keys = model.keyTable();
+      for (int from = 0; from < rows.size(); from += batchUsers) {
+        int to = Math.min(rows.size(), from + batchUsers);
+        int c = 1 + rows.get(from).negatives().length;
+        var flat = scoreRows(model, rows, test, keys, from, to);
+        for (int k = 0; k < to - from; k++) {
+          out[from + k] = Arrays.copyOfRange(flat, k * c, (k + 1) * c);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Scores rows {@code from..to-1} in one batch, B×C flat, candidates = item then negatives. */
+  private float[] scoreRows(LrdModel model, List<HeldOut> rows, boolean test, NDArray keys, int from, int to) {
+    int n = model.config().historyMax();
+    float ts = model.config().timeScalar();
     int c = 1 + rows.get(from).negatives().length;
     int b = to - from;
     var users = new long[b];
@@ -126,13 +155,9 @@ public final class Evaluator {
         cands[k * c + 1 + j] = row.negatives()[j];
       }
     }
-    float[] scores;
     try (var scope = new NDScope()) {
-      scores = model.scores(model.manager(), new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
+      return model.scores(model.manager(), new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
           .toFloatArray();
-    }
-    for (int k = 0; k < b; k++) {
-      ranks[from + k] = Metrics.rank(scores[k * c], scores, k * c + 1, (k + 1) * c);
     }
   }
 

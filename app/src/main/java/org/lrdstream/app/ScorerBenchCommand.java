@@ -1,0 +1,70 @@
+package org.lrdstream.app;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.lrdstream.scorer.ScorerConfig;
+import org.lrdstream.scorer.bench.ScorerBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrd bench scorer}: events/s, candidates/s, end-to-end latency and online HR@10 of the scorer. */
+@Command(
+    name = "scorer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Starts an embedded broker, ingest and the scorer serving CKPT, replays the data set's events",
+      "and reports events/s and candidates/s (first event published to last recommendation",
+      "committed), end-to-end latency p50/p99 (broker append of the interaction to the committed",
+      "recommendation), the prequential online HR@10 and the FLOP rate. Prints one JSON object as",
+      "its last line."
+    })
+public final class ScorerBenchCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data set directory (ReChorus format).")
+  Path data;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "Checkpoint directory of a model trained on that data set (lrd experiment writes OUT/checkpoints/<model>-seed<N>).")
+  Path checkpoint;
+
+  @Option(names = "--candidates", defaultValue = "200", paramLabel = "N", description = "Candidates per event. Default: ${DEFAULT-VALUE}.")
+  int candidates;
+
+  @Option(names = "--layers", defaultValue = "0", paramLabel = "L", description = "Self-attention layers to run (0 = all of the checkpoint's). Default: ${DEFAULT-VALUE}.")
+  int layers;
+
+  @Option(names = "--top-k", defaultValue = "10", paramLabel = "K", description = "Items per recommendation. Default: ${DEFAULT-VALUE}.")
+  int topK;
+
+  @Option(names = "--events", defaultValue = "0", paramLabel = "E", description = "Replay only the first E events in time order (0 = all). Default: ${DEFAULT-VALUE}.")
+  int events;
+
+  @Option(names = "--rate", defaultValue = "0", paramLabel = "R", description = "Events per second to replay at (0 = as fast as possible). Default: ${DEFAULT-VALUE}.")
+  double rate;
+
+  @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions per topic. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--at-least-once", description = "Run ingest's and the scorer's commits without exactly-once.")
+  boolean atLeastOnce;
+
+  @Option(names = "--peak-gflops", defaultValue = "157", paramLabel = "G",
+      description = "The machine's FP32 peak, for peak_share (2 cores x 2.45 GHz x 32 FLOP/cycle here). Default: ${DEFAULT-VALUE}.")
+  double peak;
+
+  @Override
+  public Integer call() throws Exception {
+    var b = ScorerConfig.defaults().toBuilder();
+    b.candidates = candidates;
+    b.layers = layers;
+    b.topK = topK;
+    b.exactlyOnce = !atLeastOnce;
+    var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak,
+        line -> System.err.println("bench: " + line));
+    System.err.printf(Locale.ROOT, "bench: %,.1f events/s, %,.0f candidates/s, end-to-end p50 %.1f ms p99 %.1f ms, online HR@10 %.4f, %.2f GFLOP/s%n",
+        result.eventsPerSecond(), result.candidatesPerSecond(), result.p50Ms(), result.p99Ms(),
+        result.onlineHr10(), result.gflops());
+    System.out.println(result.toJson());
+    return 0;
+  }
+}

@@ -1,0 +1,468 @@
+package org.lrdstream.scorer.serving;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.lrdstream.model.LrdInput;
+import org.lrdstream.model.LrdModel;
+import org.lrdstream.model.ModelCheckpoint;
+import org.lrdstream.model.ModelConfig;
+import org.lrdstream.model.ScoreBatch;
+import org.lrdstream.state.checkpoint.Checkpoint;
+import org.lrdstream.state.records.HistoryEntry;
+import org.lrdstream.state.records.Recommendation.Reason;
+import org.lrdstream.state.records.Recommendation.RecommendedItem;
+
+/**
+ * One checkpoint ready to serve: the model (its forward pass is the inference, MODEL.md eq. 9–12),
+ * the key table computed once, and what candidate generation needs — the item embeddings and biases
+ * for the catalog-wide dot-product retrieval, the items of each attribute value for the relation
+ * neighbours, and the items by learned bias (the popularity term of eq. 9) for popular items.
+ *
+ * <p>Thread-safe for concurrent {@link #recommend} calls; {@link #close()} only once no call is in
+ * flight ({@link ModelHolder} guarantees that).
+ */
+public final class ServingModel implements AutoCloseable {
+  /**
+   * Checkpoint {@code extra} key: external ids of items that have a row (and a text vector) but no
+   * training yet. Their ID embedding is replaced by their text vector through LRD's projection
+   * {@code W1 T + b1} (the paper's eq. 1), so a new item is scored from its text until trained.
+   */
+  public static final String UNTRAINED_ITEMS = "untrained_items";
+
+  private final long version;
+  private final NDManager manager;
+  private final LrdModel model;
+  private final NDArray keyTable;
+  private final NDArray itemMatrixT; // d × (N+1)
+  private final float[] itemBias;
+  private final float[] entity; // item rows (N+1)×d
+  private final float[] users; // (U+1)×d
+  private final List<String> itemIds;
+  private final Map<String, Integer> itemRow;
+  private final Map<String, Integer> userRow;
+  private final int[] popular;
+  private final long[][] valuesOfItem;
+  private final Map<Long, int[]> itemsOfValue;
+  private final int projectedItems;
+  private final int d;
+  private final int n;
+  private final float timeScalar;
+
+  private ServingModel(Checkpoint c, LrdModel model, NDManager manager) {
+    this.version = c.version();
+    this.manager = manager;
+    this.model = model;
+    var cfg = model.config();
+    this.d = cfg.dim();
+    this.n = cfg.historyMax();
+    this.timeScalar = cfg.timeScalar();
+    var tables = model.items();
+    int numItems = tables.numItems();
+    if (c.items().size() != numItems + 1) {
+      throw new IllegalArgumentException("checkpoint v" + c.version() + " lists " + c.items().size()
+          + " item ids for " + (numItems + 1) + " item rows");
+    }
+    this.itemIds = List.copyOf(c.items());
+    this.itemRow = new HashMap<>();
+    for (int i = 1; i <= numItems; i++) {
+      itemRow.put(itemIds.get(i), i);
+    }
+    this.userRow = new HashMap<>();
+    for (int u = 1; u < c.users().size(); u++) {
+      userRow.put(c.users().get(u), u);
+    }
+    this.projectedItems = projectUntrained(c, model);
+    var params = model.parameters();
+    var allEntities = params.get("entity").toFloatArray();
+    this.entity = Arrays.copyOf(allEntities, (numItems + 1) * d);
+    this.users = params.get("user").toFloatArray();
+    this.itemBias = params.get("itemBias").toFloatArray();
+    this.keyTable = model.keyTable();
+    this.itemMatrixT = manager.create(entity, new Shape(numItems + 1L, d)).transpose().duplicate();
+    this.popular = byBiasDescending(itemBias);
+    // the attribute values of each item and the items of each value: the relation neighbours
+    int na = tables.attributeCount();
+    int slots = tables.valueSlots();
+    var vi = tables.valueIndex();
+    this.valuesOfItem = new long[numItems + 1][];
+    var lists = new HashMap<Long, List<Integer>>();
+    for (int i = 1; i <= numItems; i++) {
+      var vs = new ArrayList<Long>();
+      for (int a = 0; a < na; a++) {
+        for (int s = 0; s < slots; s++) {
+          long v = vi[(i * na + a) * slots + s];
+          if (v > 0) {
+            vs.add(v);
+            lists.computeIfAbsent(v, k -> new ArrayList<>()).add(i);
+          }
+        }
+      }
+      valuesOfItem[i] = vs.stream().mapToLong(Long::longValue).toArray();
+    }
+    this.itemsOfValue = new HashMap<>();
+    lists.forEach((v, l) -> itemsOfValue.put(v, l.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * Loads a checkpoint for serving.
+   *
+   * @param layers self-attention layers to run (0 = all); fewer runs the first {@code layers} only
+   */
+  public static ServingModel load(Checkpoint c, int layers) {
+    var checkpoint = c;
+    int trained = c.config().path("layers").asInt(-1);
+    if (layers > 0 && layers != trained) {
+      if (layers > trained) {
+        throw new IllegalArgumentException("--layers " + layers + ": checkpoint v" + c.version()
+            + " has only " + trained + " self-attention layers");
+      }
+      var cfg = ((ObjectNode) c.config().deepCopy()).put("layers", layers);
+      checkpoint = new Checkpoint(c.version(), c.createdAt(), cfg, c.relations(), c.users(),
+          c.items(), c.offsets(), c.metrics(), c.extra(), c.tensors());
+    }
+    var manager = NDManager.newBaseManager(); // loads the engine, before any direct JNI call
+    try {
+      // the parameters require gradients for training; inference records none (per native thread)
+      JniUtils.setGradMode(false);
+      var model = ModelCheckpoint.fromCheckpoint(checkpoint, manager, null);
+      return new ServingModel(checkpoint, model, manager);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static int projectUntrained(Checkpoint c, LrdModel model) {
+    var listed = c.extra().get(UNTRAINED_ITEMS);
+    if (!(listed instanceof List<?> ids) || ids.isEmpty()) {
+      return 0;
+    }
+    var cfg = model.config();
+    var tables = model.items();
+    if (!cfg.lrdEnabled() || cfg.lrdInput() != LrdInput.TEXT || tables.textDim() == 0) {
+      return 0; // no projection from text: the rows stay as they are
+    }
+    int d = cfg.dim();
+    int p = tables.textDim();
+    var w1 = model.parameters().get("lrd.proj.weight").toFloatArray(); // d × p
+    var b1 = model.parameters().get("lrd.proj.bias").toFloatArray();
+    var entity = model.parameters().get("entity").toFloatArray();
+    var text = tables.textVectors();
+    var rows = new HashMap<String, Integer>();
+    for (int i = 1; i < c.items().size(); i++) {
+      rows.put(c.items().get(i), i);
+    }
+    int projected = 0;
+    for (var id : ids) {
+      Integer row = rows.get(String.valueOf(id));
+      if (row == null) {
+        continue;
+      }
+      for (int k = 0; k < d; k++) {
+        double s = b1[k];
+        for (int j = 0; j < p; j++) {
+          s += (double) w1[k * p + j] * text[row * p + j];
+        }
+        entity[row * d + k] = (float) s;
+      }
+      projected++;
+    }
+    model.parameters().load("entity", entity);
+    return projected;
+  }
+
+  private static int[] byBiasDescending(float[] bias) {
+    return java.util.stream.IntStream.range(1, bias.length).boxed()
+        .sorted((a, b) -> Float.compare(bias[b], bias[a]))
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  public int relationCount() {
+    return model.schema().size();
+  }
+
+  public int numItems() {
+    return itemIds.size() - 1;
+  }
+
+  /** Items represented from their text vectors ({@link #UNTRAINED_ITEMS}). */
+  public int projectedItems() {
+    return projectedItems;
+  }
+
+  /** The item row of an external id, or -1 when the model does not know it. */
+  public int itemRow(String item) {
+    var r = itemRow.get(item);
+    return r == null ? -1 : r;
+  }
+
+  /** The user row of an external id, 0 (no user embedding) when the model does not know it. */
+  public int userRow(String user) {
+    var r = userRow.get(user);
+    return r == null ? 0 : r;
+  }
+
+  public String itemId(int row) {
+    return itemIds.get(row);
+  }
+
+  /**
+   * A user's history resolved to model rows: the last {@code historyMax} items the model knows
+   * (unknown ones skipped), oldest first, 0-padded at the end, with KDA's interval features
+   * relative to {@code timeMs} — the layout the offline evaluator gives the model.
+   */
+  public record ResolvedHistory(long[] rows, float[] intervals, int length, int skipped) {}
+
+  public ResolvedHistory resolve(List<HistoryEntry> history, long timeMs) {
+    var known = new ArrayList<HistoryEntry>(history.size());
+    int skipped = 0;
+    for (var h : history) {
+      if (itemRow(h.item()) > 0) {
+        known.add(h);
+      } else {
+        skipped++;
+      }
+    }
+    var rows = new long[n];
+    var intervals = new float[n];
+    int from = Math.max(0, known.size() - n);
+    int len = known.size() - from;
+    for (int k = 0; k < len; k++) {
+      var h = known.get(from + k);
+      rows[k] = itemRow(h.item());
+      intervals[k] = ScoreBatch.interval(Math.floorDiv(timeMs, 1000), Math.floorDiv(h.ts(), 1000), timeScalar);
+    }
+    return new ResolvedHistory(rows, intervals, len, skipped);
+  }
+
+  /** The full model's scores and relation intensities (C×R×n) of given candidates. */
+  public record Scores(float[] scores, float[] intensities) {}
+
+  public Scores score(int user, ResolvedHistory h, long[] candidates) {
+    JniUtils.setGradMode(false);
+    try (var scope = new NDScope()) {
+      var batch = new ScoreBatch(1, n, candidates.length, new long[] {user}, h.rows(), h.intervals(), candidates);
+      var f = model.forward(model.manager(), batch, keyTable, false);
+      return new Scores(f.scores().toFloatArray(), f.intensities().toFloatArray());
+    }
+  }
+
+  /** What {@link #recommend} produced: the ranked items and how many candidates were scored. */
+  public record Result(List<RecommendedItem> items, int candidates, int skippedHistory, boolean popularFallback) {}
+
+  /**
+   * The top-K next items after a user's history (oldest first, the latest event last): candidates
+   * from a catalog-wide dot product, the relation neighbours of the recent history and popular
+   * items, then the full model on those candidates, each item with its strongest (relation, history
+   * item) as its reason. A history the model knows nothing of gets the popular items.
+   */
+  public Result recommend(String user, List<HistoryEntry> history, long timeMs, int numCandidates,
+      int topK, boolean excludeSeen, int neighbourHistory) {
+    int numItems = numItems();
+    var h = resolve(history, timeMs);
+    var excluded = new boolean[numItems + 1];
+    excluded[0] = true;
+    if (excludeSeen) {
+      for (var e : history) {
+        int r = itemRow(e.item());
+        if (r > 0) {
+          excluded[r] = true;
+        }
+      }
+    }
+    if (h.length() == 0) {
+      return new Result(popular(topK, excluded), 0, h.skipped(), true);
+    }
+    int u = userRow(user);
+    var retrieval = retrievalScores(u, h);
+    var cands = candidates(retrieval, h, excluded, numCandidates, neighbourHistory);
+    if (cands.length == 0) {
+      return new Result(List.of(), 0, h.skipped(), false);
+    }
+    var s = score(u, h, cands);
+    int c = cands.length;
+    int r = relationCount();
+    var order = java.util.stream.IntStream.range(0, c).boxed()
+        .sorted((a, b) -> Float.compare(s.scores()[b], s.scores()[a]))
+        .limit(topK).mapToInt(Integer::intValue).toArray();
+    var names = model.schema().names();
+    var items = new ArrayList<RecommendedItem>(order.length);
+    for (int k : order) {
+      int bestR = -1;
+      int bestI = -1;
+      float best = Float.NEGATIVE_INFINITY;
+      for (int rel = 0; rel < r; rel++) {
+        int base = (k * r + rel) * n;
+        for (int i = 0; i < h.length(); i++) {
+          float a = s.intensities()[base + i];
+          if (a > best) {
+            best = a;
+            bestR = rel;
+            bestI = i;
+          }
+        }
+      }
+      var reason = bestR < 0 ? new Reason(null, null)
+          : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]));
+      items.add(new RecommendedItem(itemId((int) cands[k]), s.scores()[k], reason));
+    }
+    return new Result(items, c, h.skipped(), false);
+  }
+
+  private List<RecommendedItem> popular(int k, boolean[] excluded) {
+    var out = new ArrayList<RecommendedItem>(k);
+    for (int i : popular) {
+      if (out.size() == k) {
+        break;
+      }
+      if (!excluded[i]) {
+        out.add(new RecommendedItem(itemId(i), itemBias[i], new Reason(null, null)));
+      }
+    }
+    return out;
+  }
+
+  /** {@code (U_u + mean_i E_vi) · E_j + b_j} for every item j: the cheap catalog-wide retrieval. */
+  float[] retrievalScores(int user, ResolvedHistory h) {
+    var q = new float[d];
+    for (int i = 0; i < h.length(); i++) {
+      int base = (int) h.rows()[i] * d;
+      for (int k = 0; k < d; k++) {
+        q[k] += entity[base + k] / h.length();
+      }
+    }
+    for (int k = 0; k < d; k++) {
+      q[k] += users[user * d + k];
+    }
+    float[] dots;
+    try (var scope = new NDScope()) {
+      dots = manager.create(q, new Shape(1, d)).matMul(itemMatrixT).toFloatArray();
+    }
+    for (int j = 0; j < dots.length; j++) {
+      dots[j] += itemBias[j];
+    }
+    return dots;
+  }
+
+  /** Popular items (a tenth), relation neighbours of the recent history (a quarter), then retrieval. */
+  long[] candidates(float[] retrieval, ResolvedHistory h, boolean[] excluded, int wanted, int neighbourHistory) {
+    int numItems = numItems();
+    var chosen = excluded.clone();
+    var out = new long[Math.min(wanted, numItems)];
+    int size = 0;
+    int popularQuota = Math.max(1, wanted / 10);
+    for (int k = 0, added = 0; k < popular.length && added < popularQuota && size < out.length; k++) {
+      int i = popular[k];
+      if (!chosen[i]) {
+        chosen[i] = true;
+        out[size++] = i;
+        added++;
+      }
+    }
+    int neighbourQuota = wanted / 4;
+    if (neighbourQuota > 0 && neighbourHistory > 0) {
+      var neighbours = new ArrayList<Integer>();
+      var seenNeighbour = new boolean[numItems + 1];
+      for (int k = Math.max(0, h.length() - neighbourHistory); k < h.length(); k++) {
+        for (long v : valuesOfItem[(int) h.rows()[k]]) {
+          for (int j : itemsOfValue.getOrDefault(v, new int[0])) {
+            if (!chosen[j] && !seenNeighbour[j]) {
+              seenNeighbour[j] = true;
+              neighbours.add(j);
+            }
+          }
+        }
+      }
+      neighbours.sort((a, b) -> Float.compare(retrieval[b], retrieval[a]));
+      for (int k = 0; k < neighbours.size() && k < neighbourQuota && size < out.length; k++) {
+        int j = neighbours.get(k);
+        chosen[j] = true;
+        out[size++] = j;
+      }
+    }
+    int rest = out.length - size;
+    if (rest > 0) {
+      for (int j : topByScore(retrieval, chosen, rest)) {
+        out[size++] = j;
+      }
+    }
+    return Arrays.copyOf(out, size);
+  }
+
+  /** The {@code k} best rows by score among those not yet chosen (a bounded min-heap). */
+  static int[] topByScore(float[] score, boolean[] chosen, int k) {
+    var heap = new int[k];
+    int size = 0;
+    for (int j = 1; j < score.length; j++) {
+      if (chosen[j]) {
+        continue;
+      }
+      if (size < k) {
+        heap[size] = j;
+        siftUp(heap, size++, score);
+      } else if (score[j] > score[heap[0]]) {
+        heap[0] = j;
+        siftDown(heap, size, score);
+      }
+    }
+    return Arrays.copyOf(heap, size);
+  }
+
+  private static void siftUp(int[] heap, int at, float[] score) {
+    while (at > 0) {
+      int parent = (at - 1) / 2;
+      if (score[heap[at]] >= score[heap[parent]]) {
+        return;
+      }
+      int t = heap[at];
+      heap[at] = heap[parent];
+      heap[parent] = t;
+      at = parent;
+    }
+  }
+
+  private static void siftDown(int[] heap, int size, float[] score) {
+    int at = 0;
+    while (true) {
+      int l = 2 * at + 1;
+      int r = l + 1;
+      int min = at;
+      if (l < size && score[heap[l]] < score[heap[min]]) {
+        min = l;
+      }
+      if (r < size && score[heap[r]] < score[heap[min]]) {
+        min = r;
+      }
+      if (min == at) {
+        return;
+      }
+      int t = heap[at];
+      heap[at] = heap[min];
+      heap[min] = t;
+      at = min;
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+    manager.close();
+  }
+}

@@ -1,0 +1,153 @@
+package org.lrdstream.scorer.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrdstream.data.Catalog;
+import org.lrdstream.data.Dataset;
+import org.lrdstream.data.HeldOut;
+import org.lrdstream.data.Interaction;
+import org.lrdstream.scorer.TinyCheckpoints;
+import org.lrdstream.state.checkpoint.Checkpoint;
+import org.lrdstream.state.checkpoint.CheckpointException;
+import org.lrdstream.state.checkpoint.Tensor;
+import org.lrdstream.state.records.HistoryEntry;
+import org.lrdstream.trainer.offline.Evaluator;
+import org.lrdstream.trainer.offline.UserHistories;
+
+class ServingModelTest {
+
+  /** The same (user, history, candidates) scored by the scorer and by the offline evaluator. */
+  @Test
+  void rerankScoresEqualTheOfflineEvaluatorsScores() {
+    long day = 86_400;
+    var train = new ArrayList<Interaction>();
+    int[][] seqs = {{1, 2, 3, 4}, {5, 6}, {2, 7, 8, 1, 3}};
+    for (int u = 0; u < seqs.length; u++) {
+      for (int k = 0; k < seqs[u].length; k++) {
+        train.add(new Interaction(u + 1, seqs[u][k], 1_000_000 + k * day + u * 977));
+      }
+    }
+    var dev = List.of(new HeldOut(1, 5, 1_000_000 + 9 * day, new int[] {6, 7, 8}),
+        new HeldOut(2, 1, 1_000_000 + 3 * day, new int[] {2, 3, 8}),
+        new HeldOut(3, 6, 1_000_000 + 9 * day + 5, new int[] {4, 5, 2}));
+    var test = List.of(new HeldOut(1, 6, 1_000_000 + 12 * day + 77, new int[] {7, 8, 2}),
+        new HeldOut(2, 4, 1_000_000 + 4 * day, new int[] {1, 7, 8}),
+        new HeldOut(3, 4, 1_000_000 + 30 * day, new int[] {5, 6, 7}));
+    var catalog = new Catalog(TinyCheckpoints.ITEMS, new String[TinyCheckpoints.ITEMS + 1],
+        new String[TinyCheckpoints.ITEMS + 1], List.of(), List.of());
+    var data = new Dataset("tiny", 3, TinyCheckpoints.ITEMS, train, dev, test, catalog);
+    float[][] expected;
+    try (var m = NDManager.newBaseManager(); var model = TinyCheckpoints.model(m, 11)) {
+      expected = new Evaluator(new UserHistories(data), 2, 1).scores(model, test, true);
+    }
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of()), 0)) {
+      for (int r = 0; r < test.size(); r++) {
+        var row = test.get(r);
+        var history = new ArrayList<HistoryEntry>();
+        for (var x : train) {
+          if (x.user() == row.user()) {
+            history.add(new HistoryEntry("i" + x.item(), x.time() * 1000));
+          }
+        }
+        var d = dev.get(r);
+        history.add(new HistoryEntry("i" + d.item(), d.time() * 1000));
+        var cands = new long[1 + row.negatives().length];
+        cands[0] = serving.itemRow("i" + row.item());
+        for (int j = 0; j < row.negatives().length; j++) {
+          cands[1 + j] = serving.itemRow("i" + row.negatives()[j]);
+        }
+        var h = serving.resolve(history, row.time() * 1000);
+        var got = serving.score(serving.userRow("u" + row.user()), h, cands).scores();
+        assertThat(got).containsExactly(expected[r], org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+  }
+
+  private static Checkpoint withEntityRow(Checkpoint c, int row, float value, Map<String, Object> extra) {
+    var tensors = new ArrayList<Tensor>();
+    for (var t : c.tensors()) {
+      if (t.name().equals("param.entity")) {
+        var v = t.floats().clone();
+        int d = (int) t.shape()[1];
+        for (int k = 0; k < d; k++) {
+          v[row * d + k] = value;
+        }
+        t = Tensor.of(t.name(), v, t.shape());
+      }
+      tensors.add(t);
+    }
+    return new Checkpoint(c.version(), c.createdAt(), c.config(), c.relations(), c.users(), c.items(),
+        c.offsets(), c.metrics(), extra, tensors);
+  }
+
+  @Test
+  void anUntrainedItemIsRepresentedFromItsTextVectorThroughTheLrdProjection() {
+    var base = TinyCheckpoints.checkpoint(1, 11, Map.of());
+    var cold = Map.<String, Object>of(ServingModel.UNTRAINED_ITEMS, List.of("i7"));
+    var extra = new java.util.LinkedHashMap<String, Object>(base.extra());
+    extra.putAll(cold);
+    var history = List.of(new HistoryEntry("i1", 0), new HistoryEntry("i7", 3_600_000));
+    long[] cands = {2, 3, 7};
+    try (var a = ServingModel.load(withEntityRow(base, 7, 0.5f, extra), 0);
+        var b = ServingModel.load(withEntityRow(base, 7, -0.9f, extra), 0);
+        var trainedA = ServingModel.load(withEntityRow(base, 7, 0.5f, base.extra()), 0);
+        var trainedB = ServingModel.load(withEntityRow(base, 7, -0.9f, base.extra()), 0)) {
+      assertThat(a.projectedItems()).isEqualTo(1);
+      // whatever its (untrained) ID row holds, the item is scored from its text
+      var sa = a.score(1, a.resolve(history, 7_200_000), cands).scores();
+      var sb = b.score(1, b.resolve(history, 7_200_000), cands).scores();
+      assertThat(sa).containsExactly(sb, org.assertj.core.data.Offset.offset(1e-6f));
+      // without the mark, the ID row is used as trained
+      var ta = trainedA.score(1, trainedA.resolve(history, 7_200_000), cands).scores();
+      var tb = trainedB.score(1, trainedB.resolve(history, 7_200_000), cands).scores();
+      assertThat(ta[2]).isNotCloseTo(tb[2], org.assertj.core.data.Offset.offset(1e-3f));
+    }
+  }
+
+  @Test
+  void candidatesMixPopularNeighboursAndRetrievalWithoutRepeatsOrExcludedItems() {
+    try (var s = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of()), 0)) {
+      var h = s.resolve(List.of(new HistoryEntry("i1", 0), new HistoryEntry("i2", 1000)), 2000);
+      var excluded = new boolean[TinyCheckpoints.ITEMS + 1];
+      excluded[0] = excluded[1] = excluded[2] = true;
+      var retrieval = s.retrievalScores(1, h);
+      var c = s.candidates(retrieval, h, excluded, 4, 1);
+      assertThat(c).hasSize(4).doesNotHaveDuplicates().doesNotContain(0L, 1L, 2L);
+      // the most popular unseen item and the best-retrieved neighbour of i2 (even items) are in
+      var rest = new ArrayList<Long>();
+      for (long i = 3; i <= TinyCheckpoints.ITEMS; i++) {
+        rest.add(i);
+      }
+      long best = rest.stream().max((x, y) -> Float.compare(retrieval[x.intValue()], retrieval[y.intValue()])).orElseThrow();
+      assertThat(c).contains(best);
+      var all = s.candidates(retrieval, h, excluded, 100, 3);
+      assertThat(all).hasSize(6);
+    }
+  }
+
+  @Test
+  void topByScoreReturnsTheBestRowsNotChosen() {
+    float[] score = {9, 1, 5, 3, 7, 2};
+    var chosen = new boolean[6];
+    chosen[4] = true;
+    var top = ServingModel.topByScore(score, chosen, 2);
+    assertThat(top).containsExactlyInAnyOrder(2, 3);
+  }
+
+  @Test
+  void fewerLayersThanTheCheckpointHasRunsTheFirstOnesAndMoreIsAClearError(@TempDir Path tmp) {
+    var c = TinyCheckpoints.checkpoint(1, 11, Map.of());
+    assertThatThrownBy(() -> ServingModel.load(c, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has only 1 self-attention layers");
+    assertThatThrownBy(() -> CheckpointLoader.fromDirectory(tmp.resolve("missing"), 0))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("does not exist");
+  }
+}
