@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train and evaluate models × seeds on a data set with the paper's protocol (leave-one-out,",
-      "99 listed negatives, early stopping on dev NDCG@5), and write OUT/results.json, OUT/results.md",
+      "Trains and evaluates models × seeds on a data set (the paper's Table 3).",
+      "The paper's protocol (leave-one-out, 99 listed negatives, early stopping on dev NDCG@5);",
+      "writes OUT/results.json, OUT/results.md",
       "(the paper's Table 3 layout with t-tests), OUT/curves.png and OUT/checkpoints/<model>-seed<N>/.",
       "Resumable: finished (model, seed) runs recorded in OUT are skipped when run again."
     })

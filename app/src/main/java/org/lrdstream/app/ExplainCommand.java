@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Explains one user's recommendations (the paper's case study).",
       "A case study of one user: their history, the held-out target's rank among its listed",
       "candidates with LRD and under a vanilla backbone, for each history item the relation that",
       "links it to the target (by LRD's classifier and by the model's relation intensities), and",

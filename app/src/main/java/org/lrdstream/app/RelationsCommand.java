@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Shows what LRD discovered: relation similarity, top item pairs and labels.",
       "Analyses the relations of a trained +LRD checkpoint: the cosine similarity of all relation",
       "embeddings (OUT/similarity.png, the paper's Figure 3), the item pairs from real histories that",
       "each relation explains best, with their texts (the paper's Figure 4), and a short label per",
