@@ -54,6 +54,14 @@ public final class IngestService implements AutoCloseable {
     return service;
   }
 
+  /**
+   * Binds the instance's metrics — Kafka Streams' own and ingest's sensors (accepted, rejected per
+   * reason, duplicates, items stored) — to a Micrometer registry, for {@code /metrics}.
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(registry);
+  }
+
   public KafkaStreams streams() {
     return streams;
   }

@@ -90,15 +90,43 @@ final class OfficeScenarios {
   void replayWholeDataSet() throws Exception {
     TopicSetup.ensureTopics(bootstrap, 3);
     var plan = plan();
+    var registry = org.lrdstream.state.metrics.Observability.registry("ingest");
     try (var ingest = IngestService.start(config("office-replay"), Duration.ofSeconds(60))) {
+      ingest.bindMetrics(registry);
       var result = new Replayer(bootstrap).replay(plan, 0, Replayer.Progress.NONE);
       assertThat(result.events()).isEqualTo(53_258);
       assertThat(result.items()).isEqualTo(2_420);
       var events = readSequenceEvents(plan.interactions().size(), Duration.ofSeconds(120));
       assertExactlyOnceWithFinalHistories(events);
       assertThat(ingest.failure()).isNull();
+      // ingest's own counters reach the Prometheus scrape (what the dashboards in ops/ query)
+      var scrape = registry.scrape();
+      assertThat(metricValue(scrape, "kafka_stream_lrd_ingest_accepted_total")).isEqualTo(53_258.0);
+      assertThat(scrape).contains("kafka_stream_lrd_ingest_items_stored_total");
     }
     assertThat(endOffsets(Topics.INTERACTIONS_DLQ)).as("nothing in Office is rejected").isZero();
+  }
+
+  /** The sum over all series of a metric in a Prometheus scrape. */
+  static double metricValue(String scrape, String name) {
+    double sum = 0;
+    boolean found = false;
+    for (var line : scrape.split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    if (!found) {
+      var names = new java.util.TreeSet<String>();
+      for (var line : scrape.split("\n")) {
+        if (!line.startsWith("#") && line.contains("lrd")) {
+          names.add(line.replaceAll("[{ ].*", ""));
+        }
+      }
+      throw new AssertionError("no metric " + name + " in the scrape; lrd metrics there: " + names);
+    }
+    return sum;
   }
 
   void killIngestMidReplayThenRecover() throws Exception {
