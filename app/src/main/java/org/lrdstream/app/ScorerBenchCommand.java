@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Scorer events/s, candidates/s, end-to-end latency and online HR@10.",
       "Starts an embedded broker, ingest and the scorer serving CKPT, replays the data set's events",
       "and reports events/s and candidates/s (first event published to last recommendation",
       "committed), end-to-end latency p50/p99 (broker append of the interaction to the committed",

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Runs the scorer: top-K next items with reasons per event.",
       "Runs the scorer topology until stopped: for every sequence event, candidates (dot-product",
       "retrieval, relation neighbours, popular items) reranked by the full model, the top-K with",
       "reasons on 'recommendations'. Serves --checkpoint from the start and every newer checkpoint",
