@@ -122,8 +122,7 @@ public final class ExplainCommand implements Callable<Integer> {
   }
 
   private static String item(Catalog catalog, int item) {
-    var id = catalog.originalIds() != null && item < catalog.originalIds().length && catalog.originalIds()[item] != null
-        ? catalog.originalIds()[item] : Integer.toString(item);
+    var id = catalog.externalId(item);
     var text = catalog.text(item).replaceAll("\\s+", " ").strip();
     if (text.length() > TEXT_CHARS) {
       text = text.substring(0, TEXT_CHARS - 1) + "…";

@@ -22,6 +22,15 @@ public record Catalog(
     return names;
   }
 
+  /**
+   * The id an item has outside the model — in Kafka records, checkpoints and reports: its
+   * original id (ASIN, MovieLens id) when known, else its row number.
+   */
+  public String externalId(int item) {
+    return originalIds != null && item < originalIds.length && originalIds[item] != null
+        ? originalIds[item] : Integer.toString(item);
+  }
+
   public String text(int item) {
     return item > 0 && item < texts.length && texts[item] != null ? texts[item] : "";
   }

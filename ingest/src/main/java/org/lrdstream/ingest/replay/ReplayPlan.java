@@ -17,7 +17,8 @@ import org.lrdstream.state.records.Item;
  * order a user's sequence has in the files (by user, then train before dev before test, then line),
  * so replaying reproduces each user's sequence exactly.
  *
- * <p>Event ids name the file row ({@code office/train/17}): replaying the same data set twice within
+ * <p>Items keep their original ids (ASINs, MovieLens ids) where the data set has them — the ids
+ * {@code lrd experiment} checkpoints use — else their row numbers. Event ids name the file row ({@code office/train/17}): replaying the same data set twice within
  * the de-duplication window adds nothing.
  */
 public record ReplayPlan(String dataset, List<Item> items, List<Interaction> interactions) {
@@ -38,9 +39,9 @@ public record ReplayPlan(String dataset, List<Item> items, List<Interaction> int
       }
       var relations = new LinkedHashMap<String, List<String>>();
       for (var r : catalog.relations()) {
-        relations.put(r.name(), Arrays.stream(r.targets()[i]).mapToObj(Integer::toString).toList());
+        relations.put(r.name(), Arrays.stream(r.targets()[i]).mapToObj(catalog::externalId).toList());
       }
-      items.add(new Item(Integer.toString(i), catalog.text(i), attributes, relations));
+      items.add(new Item(catalog.externalId(i), catalog.text(i), attributes, relations));
     }
 
     record Row(long time, int user, int fileOrder, Interaction interaction) {}
@@ -49,13 +50,13 @@ public record ReplayPlan(String dataset, List<Item> items, List<Interaction> int
     for (int n = 0; n < data.train().size(); n++) {
       var x = data.train().get(n);
       rows.add(new Row(x.time(), x.user(), order++,
-          interaction(x.user(), x.item(), x.time(), data.name() + "/train/" + n)));
+          interaction(x.user(), catalog.externalId(x.item()), x.time(), data.name() + "/train/" + n)));
     }
     for (var part : List.of(new Part("dev", data.dev()), new Part("test", data.test()))) {
       for (int n = 0; n < part.rows.size(); n++) {
         var x = part.rows.get(n);
         rows.add(new Row(x.time(), x.user(), order++,
-            interaction(x.user(), x.item(), x.time(), data.name() + "/" + part.name + "/" + n)));
+            interaction(x.user(), catalog.externalId(x.item()), x.time(), data.name() + "/" + part.name + "/" + n)));
       }
     }
     rows.sort(Comparator.comparingLong(Row::time).thenComparingInt(Row::user)
@@ -66,8 +67,8 @@ public record ReplayPlan(String dataset, List<Item> items, List<Interaction> int
 
   private record Part(String name, List<HeldOut> rows) {}
 
-  private static Interaction interaction(int user, int item, long unixSeconds, String eventId) {
-    return new Interaction(Integer.toString(user), Integer.toString(item), unixSeconds * 1000L,
+  private static Interaction interaction(int user, String item, long unixSeconds, String eventId) {
+    return new Interaction(Integer.toString(user), item, unixSeconds * 1000L,
         EVENT_TYPE, eventId);
   }
 }

@@ -70,7 +70,7 @@ final class OfficeScenarios {
     for (int u = 1; u < seqs.length; u++) {
       var items = new ArrayList<String>();
       for (int i = Math.max(0, seqs[u].length - N); i < seqs[u].length; i++) {
-        items.add(Integer.toString(seqs[u][i]));
+        items.add(office.catalog().externalId(seqs[u][i]));
       }
       if (!items.isEmpty()) {
         out.put(Integer.toString(u), items);

@@ -31,10 +31,10 @@ class ReplayPlanTest {
   void itemsCarryTextAttributesAndRelations() {
     var items = ReplayPlan.of(tiny()).items();
     assertThat(items).hasSize(3);
-    assertThat(items.get(0).item()).isEqualTo("1");
+    assertThat(items.get(0).item()).isEqualTo("A1"); // the original id, as checkpoints name it
     assertThat(items.get(0).text()).isEqualTo("stapler");
     assertThat(items.get(0).attributes()).containsEntry("category", List.of("1"));
-    assertThat(items.get(0).relations()).containsEntry("complement", List.of("2"));
+    assertThat(items.get(0).relations()).containsEntry("complement", List.of("A2"));
     assertThat(items.get(2).attributes()).doesNotContainKey("category"); // unknown value
   }
 
@@ -43,8 +43,8 @@ class ReplayPlanTest {
     var events = ReplayPlan.of(tiny()).interactions();
     assertThat(events).extracting(e -> e.user() + ":" + e.item() + "@" + e.ts())
         .containsExactly(
-            "1:2@100000", "1:1@100000", "2:1@100000", // ties: user 1 first, then file order
-            "2:2@150000", "1:3@200000", "1:1@200000", "2:3@300000"); // dev before test
+            "1:A2@100000", "1:A1@100000", "2:A1@100000", // ties: user 1 first, then file order
+            "2:A2@150000", "1:A3@200000", "1:A1@200000", "2:A3@300000"); // dev before test
     assertThat(events.get(0).eventId()).isEqualTo("tiny/train/1");
     assertThat(events.get(5).eventId()).isEqualTo("tiny/test/0");
     assertThat(events).allMatch(e -> e.type() == EventType.PURCHASE);

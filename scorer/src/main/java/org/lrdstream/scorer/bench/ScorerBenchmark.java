@@ -139,9 +139,9 @@ public final class ScorerBenchmark {
   }
 
   /**
-   * Replay publishes a data set's items under their row numbers ({@code "17"}); an offline
-   * checkpoint of the same data set may name them by their source ids (ASINs). Rows are the same,
-   * so the checkpoint is renamed to the replay's ids — after checking it is that data set's.
+   * Replay publishes a data set's items under their external ids (source ids such as ASINs where
+   * known, as offline checkpoints name them). A checkpoint of the same data set that names items by
+   * row number (an older one) is renamed to those ids — after checking it is that data set's.
    */
   static Checkpoint withDatasetItemIds(Checkpoint c, Dataset data) {
     int n = data.numItems();
@@ -149,18 +149,17 @@ public final class ScorerBenchmark {
       throw new IllegalArgumentException("checkpoint v" + c.version() + " has " + (c.items().size() - 1)
           + " items, data set " + data.name() + " has " + n + ": not a checkpoint of this data set");
     }
-    var original = data.catalog().originalIds();
     var ids = new ArrayList<String>(n + 1);
     ids.add("");
     for (int i = 1; i <= n; i++) {
       var row = Integer.toString(i);
-      var src = original == null || i >= original.length ? null : original[i];
+      var external = data.catalog().externalId(i);
       var had = c.items().get(i);
-      if (!had.equals(row) && !had.equals(src)) {
+      if (!had.equals(row) && !had.equals(external)) {
         throw new IllegalArgumentException("checkpoint v" + c.version() + " names item row " + i + " '" + had
-            + "', data set " + data.name() + " names it '" + (src == null ? row : src) + "': not a checkpoint of this data set");
+            + "', data set " + data.name() + " names it '" + external + "': not a checkpoint of this data set");
       }
-      ids.add(row);
+      ids.add(external);
     }
     return new Checkpoint(c.version(), c.createdAt(), c.config(), c.relations(), c.users(), List.copyOf(ids),
         c.offsets(), c.metrics(), c.extra(), c.tensors());

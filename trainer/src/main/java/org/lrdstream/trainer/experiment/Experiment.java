@@ -141,9 +141,8 @@ public final class Experiment {
   public static List<String> itemIds(Dataset data) {
     var items = new ArrayList<String>();
     items.add("");
-    var orig = data.catalog().originalIds();
     for (int i = 1; i <= data.numItems(); i++) {
-      items.add(orig == null || orig[i] == null ? Integer.toString(i) : orig[i]);
+      items.add(data.catalog().externalId(i));
     }
     return items;
   }
