@@ -60,6 +60,8 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics created on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @picocli.CommandLine.Mixin MetricsOption metricsOption = new MetricsOption();
+
   @Override
   public Integer call() throws Exception {
     var config = config();
@@ -71,9 +73,21 @@ public final class IngestCommand implements Callable<Integer> {
     }
     TopicSetup.ensureTopics(config.bootstrapServers(), partitions);
     var ingest = IngestService.start(config, Duration.ofMinutes(2));
+    MetricsOption.Served metrics;
+    try {
+      metrics = metricsOption.start("ingest", 9401);
+    } catch (RuntimeException e) {
+      ingest.close();
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+    ingest.bindMetrics(metrics.registry());
     var stopped = new CountDownLatch(1);
     var embedded = broker;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      metrics.close();
       ingest.close(); // Streams before the broker, or the close waits on a broker that is gone
       if (embedded != null) {
         embedded.close();
@@ -81,7 +95,7 @@ public final class IngestCommand implements Callable<Integer> {
       stopped.countDown();
     }, "lrd-ingest-shutdown"));
     System.out.println("ingest running on " + config.bootstrapServers() + " (state in "
-        + config.stateDir() + "); Ctrl-C stops it.");
+        + config.stateDir() + "), " + metrics.where() + "; Ctrl-C stops it.");
     System.out.flush();
     ingest.awaitTermination();
     if (ingest.failure() != null) {

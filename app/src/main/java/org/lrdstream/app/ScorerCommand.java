@@ -69,6 +69,8 @@ public final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions of topics created on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
+  @picocli.CommandLine.Mixin MetricsOption metricsOption = new MetricsOption();
+
   @Override
   public Integer call() throws Exception {
     var config = config();
@@ -90,9 +92,21 @@ public final class ScorerCommand implements Callable<Integer> {
       }
       throw e;
     }
+    MetricsOption.Served metrics;
+    try {
+      metrics = metricsOption.start("scorer", 9402);
+    } catch (RuntimeException e) {
+      scorer.close();
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+    scorer.bindMetrics(metrics.registry());
     var stopped = new CountDownLatch(1);
     var embedded = broker;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      metrics.close();
       scorer.close(); // Streams before the broker
       if (embedded != null) {
         embedded.close();
@@ -101,7 +115,7 @@ public final class ScorerCommand implements Callable<Integer> {
     }, "lrd-scorer-shutdown"));
     System.out.println("scorer running on " + config.bootstrapServers() + ", "
         + (scorer.modelVersion() < 0 ? "waiting for a checkpoint on model-checkpoints" : "serving v" + scorer.modelVersion())
-        + " (" + config.candidates() + " candidates, top " + config.topK() + "); Ctrl-C stops it.");
+        + " (" + config.candidates() + " candidates, top " + config.topK() + "), " + metrics.where() + "; Ctrl-C stops it.");
     System.out.flush();
     scorer.awaitTermination();
     if (scorer.failure() != null) {
