@@ -72,6 +72,14 @@ public final class ScorerService implements AutoCloseable {
     return service;
   }
 
+  /**
+   * Binds the instance's metrics — Kafka Streams' own and the scorer's sensors (latencies,
+   * candidates, reasons per relation, online HR/NDCG@10, model version) — to a Micrometer registry.
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(registry);
+  }
+
   public KafkaStreams streams() {
     return streams;
   }
