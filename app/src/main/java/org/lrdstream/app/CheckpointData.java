@@ -11,6 +11,10 @@ final class CheckpointData {
 
   /** A checkpoint read against another data set would show the wrong items: refuse it. */
   static void checkSameItems(Checkpoint c, Dataset data, Path checkpoint, Path dataDir) {
+    if (c.items().isEmpty() || c.relations().isEmpty()) {
+      throw new IllegalArgumentException(checkpoint + " holds tensors only (no model configuration or vocabulary), like a"
+          + " run's progress state in OUT/progress/: give a model checkpoint such as OUT/checkpoints/<model>-seed<N>");
+    }
     int items = c.items().size() - 1;
     if (items != data.numItems()) {
       throw new IllegalArgumentException(checkpoint + " has " + items + " items, " + dataDir + " has " + data.numItems()

@@ -83,14 +83,13 @@ public final class RelationsCommand implements Callable<Integer> {
     try (var manager = NDManager.newBaseManager("PyTorch");
         var model = ModelCheckpoint.fromCheckpoint(c, manager, null)) {
       if (!model.config().lrdEnabled()) {
-        throw new IllegalArgumentException(checkpoint + " is a model without LRD (" + model.schema().latentCount()
-            + " latent relations): lrd relations needs a +LRD checkpoint");
+        System.err.println("relations: " + checkpoint + " has no LRD head: only the relation embeddings' similarity is analysed");
       }
       System.err.printf(Locale.ROOT, "relations: scoring item pairs of %s with %s's LRD classifier ...%n", dataset.name(), checkpoint);
       result = RelationAnalysis.analyse(model, dataset,
           new RelationAnalysis.Options(top, window, maxPairs, maxPerItem, keywords, seed));
     }
-    if (chat != null) {
+    if (chat != null && result.candidatePairs() > 0) {
       var client = OpenAiCompatibleChat.open(chat);
       System.err.println("relations: asking " + client.id() + " to name the latent relations ...");
       result = RelationAnalysis.relabel(result, (rel, tfidf) -> client.ask(
@@ -99,13 +98,15 @@ public final class RelationsCommand implements Callable<Integer> {
     }
     var source = checkpoint.getFileName() + " on " + dataset.name();
     RelationReport.write(result, dataset.catalog(), source, out);
-    if (storeLabels) {
+    if (storeLabels && result.candidatePairs() > 0) {
       var labels = new java.util.LinkedHashMap<String, String>();
       result.relations().forEach(r -> labels.put(r.name(), r.label()));
       new RelationLabels(labels, result.labelSource()).writeTo(checkpoint);
     }
     for (var r : result.relations()) {
-      spec.commandLine().getOut().printf(Locale.ROOT, "%-16s %-40s first choice %5.1f%%%n", r.name(), r.label(), 100 * r.argmaxShare());
+      if (result.candidatePairs() > 0) {
+        spec.commandLine().getOut().printf(Locale.ROOT, "%-16s %-40s first choice %5.1f%%%n", r.name(), r.label(), 100 * r.argmaxShare());
+      }
     }
     spec.commandLine().getOut().printf(Locale.ROOT, "mean cosine: predefined %.3f, latent %.3f, across %.3f; wrote %s%n",
         result.groupMeans()[0], result.groupMeans()[1], result.groupMeans()[2], out.resolve("relations.md"));

@@ -255,9 +255,19 @@ public final class LrdModel implements AutoCloseable {
     var valid = mask.sum(new int[] {1}).maximum(1f);
     var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
     var rec = meanSig.add(1e-12f).log().neg().mean();
-    var entropy = LatentRelationHead.entropy(logQ).mul(mask).sum().div(mask.sum().maximum(1f));
-    var sign = config.entropySign() == EntropySign.MAXIMISE ? -1f : 1f;
-    return new NDArray[] {rec.add(entropy.mul(sign * config.alphaEntropy())), entropy};
+    var pairs = mask.sum().maximum(1f);
+    var entropy = LatentRelationHead.entropy(logQ).mul(mask).sum().div(pairs);
+    NDArray term = switch (config.entropySign()) {
+      case MAXIMISE -> entropy.neg();
+      case MINIMISE -> entropy;
+      case BALANCED -> {
+        // H of the batch's mean distribution over the valid pairs: large when relations are used evenly
+        var mean = logQ.exp().mul(mask.expandDims(2)).sum(new int[] {0, 1}).div(pairs); // R
+        var marginal = mean.add(1e-12f).log().mul(mean).sum().neg();
+        yield entropy.sub(marginal);
+      }
+    };
+    return new NDArray[] {rec.add(term.mul(config.alphaEntropy())), entropy};
   }
 
   /** LRD's relation distribution for given (history item, target) pairs, P×R probabilities. */

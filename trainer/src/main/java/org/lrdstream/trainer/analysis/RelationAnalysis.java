@@ -36,6 +36,8 @@ public final class RelationAnalysis {
   }
 
   /**
+   * @param candidatePairs pairs scored by the LRD classifier; 0 for a model without LRD (then
+   *     only the similarity is known)
    * @param groupMeans mean cosine within predefined, within latent, and across (the diagonal and
    *     the {@code sequence} relation left out)
    */
@@ -56,6 +58,14 @@ public final class RelationAnalysis {
       latent[i] = schema.firstLatent() + i;
     }
     var means = RelationSimilarity.groupMeans(sim, predefined, latent);
+    if (!model.config().lrdEnabled()) {
+      // a vanilla backbone: its relation embeddings can be compared, but it has no classifier
+      var relations = new ArrayList<Relation>();
+      for (int k = 0; k < r; k++) {
+        relations.add(new Relation(schema.names().get(k), false, Double.NaN, Double.NaN, "", List.of(), List.of()));
+      }
+      return new Result(schema.names(), sim, means, 0, relations, "none (no LRD head)");
+    }
     var pairs = TopPairs.candidatePairs(data, o.window(), o.maxPairs(), o.seed());
     var scan = TopPairs.top(model, pairs, o.top(), o.maxPerItem());
     var tops = scan.top();

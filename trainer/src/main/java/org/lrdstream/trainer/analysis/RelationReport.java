@@ -64,6 +64,10 @@ public final class RelationReport {
       }
       sb.append('\n');
     }
+    if (r.candidatePairs() == 0) {
+      sb.append("\nThis model has no LRD head: no relation distribution, top pairs or labels.\n");
+      return sb.toString();
+    }
     sb.append(String.format(Locale.ROOT, "%n## Relations, their labels and top item pairs%n%n"
         + "Over %,d candidate pairs (items close together in real training sequences); *first choice* is the "
         + "share of pairs whose most probable relation it is; labels: %s.%n%n", r.candidatePairs(), r.labelSource()));
