@@ -109,7 +109,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = "Drop the sequence relation from LRD's reconstruction (default true, as the reference code).")
   Boolean leaveOneLatent;
 
-  @Option(names = "--gamma", paramLabel = "X", description = "Weight γ of the KGE loss (default 1; 0 = w/o KGE).")
+  @Option(names = "--gamma", paramLabel = "X", description = "Weight γ of the KGE loss (default: #KG triplets / #training interactions, the reference code's; 0 = w/o KGE).")
   Float gamma;
 
   @Option(names = "--layers", paramLabel = "L", description = "Self-attention layers across relations (default 5).")
@@ -206,7 +206,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     if (alpha != null) b.alphaEntropy(alpha);
     if (entropy != null) b.entropySign(entropy);
     if (leaveOneLatent != null) b.leaveOneLatent(leaveOneLatent);
-    if (gamma != null && c.gammaKge() > 0) b.gammaKge(gamma);
+    if (gamma != null && c.gammaKge() != 0) b.gammaKge(gamma);
     if (layers != null) b.layers(layers);
     if (heads != null) b.heads(heads);
     if (dropout != null) b.dropout(dropout);

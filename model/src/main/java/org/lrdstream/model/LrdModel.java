@@ -39,6 +39,9 @@ public final class LrdModel implements AutoCloseable {
     if (schema.attributeCount() != items.attributeCount()) {
       throw new IllegalArgumentException("schema has " + schema.attributeCount() + " attribute relations, item tables " + items.attributeCount());
     }
+    if (config.gammaKge() < 0) {
+      throw new IllegalArgumentException("γ = auto (" + config.gammaKge() + ") must be resolved for a data set first (ModelFactory.resolve)");
+    }
     if (config.lrdEnabled() && config.lrdInput() == LrdInput.TEXT && items.textDim() == 0) {
       throw new IllegalArgumentException("LRD reads text vectors, but the items have none");
     }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param entropySign paper (maximise) or reference-code (minimise) entropy
  * @param leaveOneLatent drop the "sequence" relation from LRD's reconstruction (reference code)
  * @param lrdInput text vectors (paper) or ID embeddings ("w/o LLM")
- * @param gammaKge γ, weight of the KGE loss (0 = "w/o KGE")
+ * @param gammaKge γ, weight of the KGE loss (0 = "w/o KGE"; {@link #GAMMA_AUTO} until resolved for a data set)
  * @param freqInit KDA decay parameter initialisation
  * @param freqDim number of non-negative frequencies of KDA's decay (33 = linspace(0, ½, 33))
  * @param trainNegatives sampled negatives per training example (1 = BPR)
@@ -57,6 +57,13 @@ public record ModelConfig(
       throw new IllegalArgumentException("invalid model config: " + this);
     }
   }
+
+  /**
+   * γ = "auto": the number of KG triplets over the number of training interactions of the data
+   * set (the reference code's default; 12.5 on Office), resolved when the model is built for a data
+   * set ({@link ModelFactory#create}).
+   */
+  public static final float GAMMA_AUTO = -1f;
 
   public boolean lrdEnabled() {
     return latentRelations > 0 && lambdaLrd > 0;
@@ -150,7 +157,7 @@ public record ModelConfig(
     private EntropySign entropySign = EntropySign.MAXIMISE;
     private boolean leaveOneLatent = true;
     private LrdInput lrdInput = LrdInput.TEXT;
-    private float gammaKge = 1f;
+    private float gammaKge = GAMMA_AUTO;
     private FrequencyInit freqInit = FrequencyInit.DFT;
     private int freqDim = 33;
     private int trainNegatives = 1;

@@ -17,7 +17,25 @@ public final class ModelFactory {
         latentRelations);
   }
 
+  /** γ = #KG triplets / #training interactions: the reference code's default KGE weight. */
+  public static float autoGamma(Dataset data) {
+    long triplets = 0;
+    for (var a : data.catalog().attributes()) {
+      triplets += a.tripletCount();
+    }
+    for (var r : data.catalog().relations()) {
+      triplets += r.tripletCount();
+    }
+    return data.train().isEmpty() ? 1f : (float) triplets / data.train().size();
+  }
+
+  /** The config with γ = auto resolved for a data set (and any other γ unchanged). */
+  public static ModelConfig resolve(ModelConfig config, Dataset data) {
+    return config.gammaKge() < 0 ? config.toBuilder().gammaKge(autoGamma(data)).build() : config;
+  }
+
   public static LrdModel create(ModelConfig config, Dataset data, float[][] textVectors, NDManager manager, long seed) {
+    config = resolve(config, data);
     var schema = schemaOf(data.catalog(), config.lrdEnabled() ? config.latentRelations() : 0);
     var items = ItemTables.of(data.numItems(), data.catalog().attributes(), textVectors);
     float[][][] init = config.backbone() == Backbone.KDA && config.freqInit() == FrequencyInit.DFT

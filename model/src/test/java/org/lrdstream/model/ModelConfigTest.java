@@ -29,6 +29,18 @@ class ModelConfigTest {
   }
 
   @Test
+  void gammaIsAutoUntilResolvedForADataSetAndAModelRefusesItUnresolved() {
+    var kda = ModelConfig.forName("kda");
+    assertThat(kda.gammaKge()).isEqualTo(ModelConfig.GAMMA_AUTO);
+    assertThat(ModelConfig.forName("kda-kge").gammaKge()).isZero();
+    assertThat(ModelConfig.forName("kda@gamma=2").gammaKge()).isEqualTo(2f);
+    try (var m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+      assertThatThrownBy(() -> new LrdModel(kda.toBuilder().dim(4).heads(2).build(), TinyModels.schema(0),
+          TinyModels.tables(), 2, m, 1, null)).hasMessageContaining("must be resolved");
+    }
+  }
+
+  @Test
   void badSettingsAreClearErrors() {
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@depth=3")).hasMessageContaining("unknown setting 'depth'");
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@latent=five")).hasMessageContaining("'five' is not a number for latent");

@@ -102,7 +102,7 @@ public final class Experiment {
           var record = new RunRecord(name, seed, result.epochs(), result.bestEpoch(),
               result.trainSecondsPerEpoch(), result.evalSeconds(), result.dev().asMap(),
               result.test().asMap(), result.testFullCatalog() == null ? null : result.testFullCatalog().asMap(),
-              JSON.convertValue(cfg, Map.class), result.testRanks(), curve(result.curve()));
+              JSON.convertValue(model.config(), Map.class), result.testRanks(), curve(result.curve()));
           var users = userIds(data);
           var items = itemIds(data);
           var metrics = new LinkedHashMap<String, Double>();
