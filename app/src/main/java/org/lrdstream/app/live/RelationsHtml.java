@@ -33,7 +33,7 @@ public final class RelationsHtml {
     }
     sb.append("</svg>");
     if (r.candidatePairs() == 0) {
-      return sb.append("<p>No LRD head: no top pairs.</p>").toString();
+      return sb.append("<p>Top item pairs per relation: <code>lrd relations --checkpoint CKPT --data DIR --out OUT</code>.</p>").toString();
     }
     sb.append("<table><tr><th>relation</th><th>label</th><th>first choice</th><th>top pairs (earlier → later)</th></tr>");
     for (var rel : r.relations()) {

@@ -44,11 +44,19 @@ public final class RelationAnalysis {
   public record Result(List<String> names, double[][] similarity, double[] groupMeans, int candidatePairs,
       List<Relation> relations, String labelSource) {}
 
-  public static Result analyse(LrdModel model, Dataset data, Options o) {
+  /** The relation embeddings' similarity alone (no pairs scored): cheap enough for a live page. */
+  public static Result similarityOnly(LrdModel model) {
     var schema = model.schema();
     int r = schema.size();
-    int d = model.config().dim();
-    var sim = RelationSimilarity.cosine(model.parameters().get("relation").toFloatArray(), r, d);
+    var sim = RelationSimilarity.cosine(model.parameters().get("relation").toFloatArray(), r, model.config().dim());
+    var relations = new ArrayList<Relation>();
+    for (int k = 0; k < r; k++) {
+      relations.add(new Relation(schema.names().get(k), k >= schema.firstLatent(), Double.NaN, Double.NaN, "", List.of(), List.of()));
+    }
+    return new Result(schema.names(), sim, groupMeans(schema, sim), 0, relations, "none");
+  }
+
+  private static double[] groupMeans(org.lrdstream.model.RelationSchema schema, double[][] sim) {
     var predefined = new int[schema.predefinedCount()];
     for (int i = 0; i < predefined.length; i++) {
       predefined[i] = schema.firstAttribute() + i;
@@ -57,7 +65,15 @@ public final class RelationAnalysis {
     for (int i = 0; i < latent.length; i++) {
       latent[i] = schema.firstLatent() + i;
     }
-    var means = RelationSimilarity.groupMeans(sim, predefined, latent);
+    return RelationSimilarity.groupMeans(sim, predefined, latent);
+  }
+
+  public static Result analyse(LrdModel model, Dataset data, Options o) {
+    var schema = model.schema();
+    int r = schema.size();
+    int d = model.config().dim();
+    var sim = RelationSimilarity.cosine(model.parameters().get("relation").toFloatArray(), r, d);
+    var means = groupMeans(schema, sim);
     if (!model.config().lrdEnabled()) {
       // a vanilla backbone: its relation embeddings can be compared, but it has no classifier
       var relations = new ArrayList<Relation>();
