@@ -165,7 +165,11 @@ public final class LiveDashboard implements AutoCloseable {
     }
   }
 
-  /** Sums the series of each metric in a Prometheus text scrape. */
+  /**
+   * Sums the series of each metric in a Prometheus text scrape, under its name and also under
+   * {@code name{label="value"}} for each of its labels, so that a line can pick one series
+   * ({@code lrd_trainer_loss{term="rec"}}).
+   */
   static void parse(String scrape, Map<String, Double> into) {
     for (var line : scrape.split("\n")) {
       if (line.isEmpty() || line.charAt(0) == '#') {
@@ -182,7 +186,18 @@ public final class LiveDashboard implements AutoCloseable {
       try {
         double v = Double.parseDouble(line.substring(sp + 1));
         if (!Double.isNaN(v)) {
-          into.merge(line.substring(0, end), v, Double::sum);
+          var name = line.substring(0, end);
+          into.merge(name, v, Double::sum);
+          if (end < line.length() && line.charAt(end) == '{') {
+            int close = line.indexOf('}', end);
+            if (close > end) {
+              for (var label : line.substring(end + 1, close).split(",(?=[a-zA-Z_]+=)")) {
+                if (!label.isBlank()) {
+                  into.merge(name + "{" + label.strip() + "}", v, Double::sum);
+                }
+              }
+            }
+          }
         }
       } catch (NumberFormatException e) {
         // not a sample line

@@ -54,5 +54,6 @@ class LiveDashboardTest {
     assertThat(m.get("x_total")).isCloseTo(5.0, within(1e-12));
     assertThat(m.get("y")).isEqualTo(1500.0);
     assertThat(m).doesNotContainKey("z");
+    assertThat(m.get("x_total{a=\"2\"}")).isEqualTo(3.0);
   }
 }
