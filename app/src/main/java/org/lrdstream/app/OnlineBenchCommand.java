@@ -69,6 +69,12 @@ public final class OnlineBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!java.nio.file.Files.isDirectory(data)) {
+      throw new IllegalArgumentException("--data " + data + ": no such directory");
+    }
+    if (warmStart != null && !java.nio.file.Files.isDirectory(warmStart)) {
+      throw new IllegalArgumentException("--warm-start " + warmStart + ": no such checkpoint directory");
+    }
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must not be negative, got " + rate);
     }
