@@ -55,6 +55,13 @@ public final class OnlineBenchCommand implements Callable<Integer> {
   @Option(names = "--replay-ratio", defaultValue = "1", paramLabel = "X", description = "Replayed examples per new example. Default: ${DEFAULT-VALUE}.")
   double replayRatio;
 
+  @Option(names = "--settle-seconds", defaultValue = "0", paramLabel = "S",
+      description = "After the last event is trained, let the trainer run S more seconds (with --idle-replay: replay-only steps) before its last checkpoint. Default: ${DEFAULT-VALUE}.")
+  double settleSeconds;
+
+  @Option(names = "--idle-replay", description = "While no new event waits, keep training on the replay buffer (uses the spare CPU).")
+  boolean idleReplay;
+
   @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC", description = "Text encoder (a warm start needs its checkpoint's). Default: ${DEFAULT-VALUE}.")
   String encoder;
 
@@ -75,15 +82,19 @@ public final class OnlineBenchCommand implements Callable<Integer> {
     if (warmStart != null && !java.nio.file.Files.isDirectory(warmStart)) {
       throw new IllegalArgumentException("--warm-start " + warmStart + ": no such checkpoint directory");
     }
+    if (settleSeconds < 0) {
+      throw new IllegalArgumentException("--settle-seconds must not be negative, got " + settleSeconds);
+    }
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must not be negative, got " + rate);
     }
     var config = new TrainerConfig("embedded", Path.of("embedded"), null, ModelConfig.forName(model), batchSize,
         Duration.ofMillis(maxWaitMs), checkpointSteps, Duration.ofMillis(Math.round(checkpointSeconds * 1000)),
-        replayBuffer, replayRatio, 3, "lrd", seed);
+        replayBuffer, replayRatio, idleReplay, 3, "lrd", seed);
     var cache = (cacheDir == null ? ExperimentCommand.defaultCacheDir() : cacheDir).resolve("text-vectors");
     try (var text = TextEncoders.open(encoder, cache, EncoderOptions.defaults())) {
-      var r = OnlineBenchmark.run(data, warmStart, config, text, partitions, rate, line -> System.err.println("bench: " + line));
+      var r = OnlineBenchmark.run(data, warmStart, config, text, partitions, rate,
+          Duration.ofMillis(Math.round(settleSeconds * 1000)), line -> System.err.println("bench: " + line));
       System.err.printf(Locale.ROOT, "bench: %s start, %d events, %,.1f examples/s, freshness p50 %.0f ms p99 %.0f ms, %d checkpoints, test %s%n",
           r.start(), r.events(), r.examplesPerSecond(), r.freshnessP50Ms(), r.freshnessP99Ms(), r.checkpoints(), r.test());
       System.out.println(r.toJson());

@@ -66,6 +66,9 @@ public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--replay-ratio", defaultValue = "1", paramLabel = "X", description = "Replayed examples per new example in a step. Default: ${DEFAULT-VALUE}.")
   double replayRatio;
 
+  @Option(names = "--idle-replay", description = "While no new event waits, keep training on the replay buffer (uses the spare CPU).")
+  boolean idleReplay;
+
   @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC",
       description = "Text encoder of new items (as lrd experiment; a warm start needs the one its checkpoint used). Default: ${DEFAULT-VALUE}.")
   String encoder;
@@ -88,7 +91,7 @@ public final class TrainerCommand implements Callable<Integer> {
   TrainerConfig config(String bootstrap) {
     return new TrainerConfig(bootstrap, checkpointDir, warmStart, ModelConfig.forName(model), batchSize,
         Duration.ofMillis(maxWaitMs), checkpointSteps, Duration.ofMillis(Math.round(checkpointSeconds * 1000)),
-        replayBuffer, replayRatio, keepCheckpoints, modelName, seed);
+        replayBuffer, replayRatio, idleReplay, keepCheckpoints, modelName, seed);
   }
 
   @Override

@@ -52,17 +52,19 @@ public final class OnlineBenchmark {
   /** What one run measured; {@link #toJson()} is the line {@code lrd bench online} prints. */
   public record Result(String dataset, String start, long events, long examples, long replayed, long steps,
       int checkpoints, long lastVersion, double seconds, double examplesPerSecond, double freshnessP50Ms,
-      double freshnessP99Ms, long freshnessEvents, Metrics test, double rate, int batchSize, int cores) {
+      double freshnessP99Ms, long freshnessEvents, Metrics test, double stepP50Ms, double stepP99Ms,
+      double meanNewPerStep, double rate, int batchSize, double settleSeconds, boolean idleReplay, int cores) {
     public String toJson() {
       return String.format(Locale.ROOT,
           "{\"benchmark\":\"online\",\"dataset\":\"%s\",\"start\":\"%s\",\"events\":%d,\"examples\":%d,"
               + "\"replayed\":%d,\"steps\":%d,\"checkpoints\":%d,\"last_version\":%d,\"seconds\":%.3f,"
               + "\"examples_per_second\":%.1f,\"freshness_p50_ms\":%.1f,\"freshness_p99_ms\":%.1f,"
               + "\"freshness_events\":%d,\"test\":{\"HR@5\":%.4f,\"NDCG@5\":%.4f,\"HR@10\":%.4f,\"NDCG@10\":%.4f},"
-              + "\"rate\":%.1f,\"batch_size\":%d,\"cores\":%d}",
+              + "\"step_p50_ms\":%.1f,\"step_p99_ms\":%.1f,\"mean_new_per_step\":%.1f,"
+              + "\"rate\":%.1f,\"batch_size\":%d,\"settle_seconds\":%.0f,\"idle_replay\":%s,\"cores\":%d}",
           dataset.replace("\"", ""), start, events, examples, replayed, steps, checkpoints, lastVersion, seconds,
           examplesPerSecond, freshnessP50Ms, freshnessP99Ms, freshnessEvents, test.hr5(), test.ndcg5(), test.hr10(),
-          test.ndcg10(), rate, batchSize, cores);
+          test.ndcg10(), stepP50Ms, stepP99Ms, meanNewPerStep, rate, batchSize, settleSeconds, idleReplay, cores);
     }
   }
 
@@ -70,9 +72,11 @@ public final class OnlineBenchmark {
    * @param base the trainer's settings (its bootstrap servers and checkpoint directory are replaced)
    * @param warmStart an offline checkpoint of this data set (null: a cold start)
    * @param rate events per second to replay at (0 = as fast as possible)
+   * @param settle how long the trainer runs on after it consumed the last event (idle replay, when
+   *     the configuration has it, goes on training meanwhile)
    */
   public static Result run(Path data, Path warmStart, TrainerConfig base, TextEncoder encoder, int partitions,
-      double rate, Consumer<String> log) throws Exception {
+      double rate, Duration settle, Consumer<String> log) throws Exception {
     var dataset = ReChorusReader.read(data);
     var full = ReplayPlan.of(dataset);
     var testPrefix = dataset.name() + "/test/";
@@ -97,9 +101,11 @@ public final class OnlineBenchmark {
         var bootstrap = broker.bootstrapServers();
         TopicSetup.ensureTopics(bootstrap, partitions);
         TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
-        var config = new TrainerConfig(bootstrap, checkpoints, warm, base.model(), base.batchSize(), base.maxWait(),
-            base.checkpointEverySteps(), base.checkpointInterval(), base.replayBufferSize(), base.replayRatio(),
-            base.keepCheckpoints(), base.modelName(), base.seed());
+        var b = base.toBuilder();
+        b.bootstrapServers = bootstrap;
+        b.checkpointDir = checkpoints;
+        b.warmStart = warm;
+        var config = b.build();
         var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(work.resolve("ingest"));
         var watch = new Watch();
         CheckpointMetadata last;
@@ -128,6 +134,10 @@ public final class OnlineBenchmark {
               }
             }, log);
             replay.join();
+            if (!settle.isZero()) {
+              log.accept("all events trained; the trainer runs on for " + settle.toSeconds() + " s");
+              Thread.sleep(settle.toMillis());
+            }
           } finally {
             trainer.close(); // the last checkpoint covers the last events
           }
@@ -149,7 +159,9 @@ public final class OnlineBenchmark {
           long examples = watch.trained;
           return new Result(plan.dataset(), warmStart == null ? "cold" : "warm", trainer.eventsConsumed(), examples,
               watch.replayed, watch.steps, watch.published, last.version(), seconds, examples / seconds,
-              percentile(fresh, 50), percentile(fresh, 99), fresh.length, test, rate, config.batchSize(),
+              percentile(fresh, 50), percentile(fresh, 99), fresh.length, test, percentile(watch.stepMillis(), 50),
+              percentile(watch.stepMillis(), 99), watch.trainingSteps == 0 ? 0 : (double) examples / watch.trainingSteps,
+              rate, config.batchSize(), settle.toMillis() / 1000.0, config.idleReplay(),
               Runtime.getRuntime().availableProcessors());
         }
       }
@@ -201,6 +213,8 @@ public final class OnlineBenchmark {
     volatile long steps;
     volatile long replayed;
     volatile long trained;
+    volatile long trainingSteps;
+    private final List<Long> stepMillis = new ArrayList<>();
     volatile String from = "";
 
     @Override
@@ -213,6 +227,10 @@ public final class OnlineBenchmark {
       uncovered.addAll(step.eventIds());
       steps++;
       trained += step.trained();
+      if (step.trained() > 0) {
+        trainingSteps++;
+        stepMillis.add(Math.round(step.stepNanos() / 1e6));
+      }
       replayed += step.replayed();
     }
 
@@ -224,6 +242,10 @@ public final class OnlineBenchmark {
       last = meta;
       lastPublishedNanos = System.nanoTime();
       published++;
+    }
+
+    synchronized long[] stepMillis() {
+      return stepMillis.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     synchronized long[] freshness(Map<String, Long> appended) {

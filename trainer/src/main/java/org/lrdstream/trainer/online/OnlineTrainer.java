@@ -71,7 +71,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private static final int MAX_NON_FINITE_IN_A_ROW = 3;
 
   /** What a step did; {@code eventIds} are all the events it consumed, trained or not. */
-  public record Step(long number, List<String> eventIds, int trained, int replayed, float[] terms) {}
+  public record Step(long number, List<String> eventIds, int trained, int replayed, float[] terms, long stepNanos) {}
 
   /** Told about the trainer's progress, in its thread. */
   public interface Listener {
@@ -105,7 +105,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private Adam adam;
   private Vocabulary vocab;
   private KnowledgeGraph graph;
-  private boolean graphStale = true;
+  private long graphCatalogVersion = -1;
   private ReplayBuffer buffer;
   private SplittableRandom rng;
   private final Map<TopicPartition, Long> trainedOffsets = new HashMap<>();
@@ -268,6 +268,9 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         metrics.lag.set(lag + pending.size());
       }
+      if (pending.isEmpty() && config.idleReplay() && buffer.size() > 0 && !stopRequested) {
+        replayStep();
+      }
       boolean full = pending.size() >= config.batchSize();
       boolean waited = !pending.isEmpty()
           && System.nanoTime() - firstPendingNanos >= config.maxWait().toNanos();
@@ -328,13 +331,11 @@ public final class OnlineTrainer implements AutoCloseable {
         fresh.add(new Example(u, target, hist, intervals));
       }
     }
-    if (vocab.tablesChanged()) {
-      graphStale = true;
-    }
     ensureModel();
     var replay = buffer.sample((int) Math.round(config.replayRatio() * fresh.size()), rng);
     float[] terms = new float[JointStep.TERMS.size()];
     int trained = 0;
+    long stepNanos = 0;
     if (!fresh.isEmpty() && vocab.numItems() < 2) {
       metrics.noHistory.increment(fresh.size()); // one known item: no negative to contrast with
       fresh.clear();
@@ -344,7 +345,8 @@ public final class OnlineTrainer implements AutoCloseable {
       all.addAll(replay);
       long t0 = System.nanoTime();
       var outcome = jointStep.run(model, adam, batchOf(all));
-      metrics.stepTime(System.nanoTime() - t0);
+      stepNanos = System.nanoTime() - t0;
+      metrics.stepTime(stepNanos);
       terms = outcome.terms();
       if (outcome.problem() != null) {
         log.warn("step {}: {}{}", steps + 1, outcome.problem(), outcome.applied() ? " (the repeat was finite)" : "; skipped");
@@ -364,11 +366,7 @@ public final class OnlineTrainer implements AutoCloseable {
           }
         }
         fresh.forEach(e -> buffer.add(e, rng));
-        metrics.loss(terms);
-        for (int i = 0; i < terms.length; i++) {
-          lossSums[i] += terms[i];
-        }
-        lossCount++;
+        recordLoss(terms);
         metrics.newExamples.increment(trained);
         metrics.replayed.increment(replay.size());
         replayedTotal += replay.size();
@@ -381,7 +379,43 @@ public final class OnlineTrainer implements AutoCloseable {
     examplesTrained += trained;
     metrics.events.increment(records.size());
     metrics.vocabulary.set(new int[] {vocab.numUsers(), vocab.numItems()});
-    listener.stepDone(new Step(steps, List.copyOf(ids), trained, trained > 0 ? replay.size() : 0, terms));
+    listener.stepDone(new Step(steps, List.copyOf(ids), trained, trained > 0 ? replay.size() : 0, terms, stepNanos));
+  }
+
+  /**
+   * A step on replayed examples only, while no new event waits: it consumes nothing (the offsets
+   * do not move), so the exactly-once accounting of new examples is unchanged.
+   */
+  private void replayStep() {
+    ensureModel();
+    var replay = buffer.sample(config.batchSize(), rng);
+    long t0 = System.nanoTime();
+    var outcome = jointStep.run(model, adam, batchOf(replay));
+    long stepNanos = System.nanoTime() - t0;
+    metrics.stepTime(stepNanos);
+    if (outcome.problem() != null) {
+      log.warn("replay step {}: {}{}", steps + 1, outcome.problem(), outcome.applied() ? " (the repeat was finite)" : "; skipped");
+    }
+    if (!outcome.applied() && jointStep.nonFiniteInARow() > MAX_NON_FINITE_IN_A_ROW) {
+      throw new IllegalStateException(outcome.repeatProblem() + " for " + jointStep.nonFiniteInARow()
+          + " steps in a row at step " + (steps + 1) + ": the model diverged; lower the learning rate");
+    }
+    if (outcome.applied()) {
+      recordLoss(outcome.terms());
+      metrics.replayed.increment(replay.size());
+      replayedTotal += replay.size();
+    }
+    steps++;
+    metrics.steps.increment();
+    listener.stepDone(new Step(steps, List.of(), 0, outcome.applied() ? replay.size() : 0, outcome.terms(), stepNanos));
+  }
+
+  private void recordLoss(float[] terms) {
+    metrics.loss(terms);
+    for (int i = 0; i < terms.length; i++) {
+      lossSums[i] += terms[i];
+    }
+    lossCount++;
   }
 
   private TrainBatch batchOf(List<Example> examples) {
@@ -437,9 +471,9 @@ public final class OnlineTrainer implements AutoCloseable {
       model = grown.model();
       adam = grown.adam();
     }
-    if (graphStale) {
+    if (graph == null || graphCatalogVersion != vocab.catalogVersion()) {
       graph = new KnowledgeGraph(vocab.catalog(), model.schema(), model.items());
-      graphStale = false;
+      graphCatalogVersion = vocab.catalogVersion();
     }
   }
 
@@ -609,7 +643,6 @@ public final class OnlineTrainer implements AutoCloseable {
     if (text != null) {
       textsToEncode.put(id, text);
     }
-    graphStale = true;
   }
 
   /** Computes the text vectors of new or changed items (the encoder caches them on disk). */

@@ -17,13 +17,15 @@ import org.lrdstream.model.ModelConfig;
  * @param checkpointInterval ...or this long after the last checkpoint, whichever comes first
  * @param replayBufferSize examples kept for replay
  * @param replayRatio replayed examples per new example in a step
+ * @param idleReplay whether to take replay-only steps while no new event waits (spare compute
+ *     keeps improving the model; off by default: it keeps a core busy)
  * @param keepCheckpoints checkpoints kept in the directory (older ones are deleted)
  * @param modelName key of the checkpoint records on {@code model-checkpoints}
  * @param seed of the samplers and of new rows' initialisation
  */
 public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path warmStart, ModelConfig model,
     int batchSize, Duration maxWait, int checkpointEverySteps, Duration checkpointInterval,
-    int replayBufferSize, double replayRatio, int keepCheckpoints, String modelName, long seed) {
+    int replayBufferSize, double replayRatio, boolean idleReplay, int keepCheckpoints, String modelName, long seed) {
 
   public TrainerConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -31,6 +33,9 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
     }
     if (checkpointDir == null) {
       throw new IllegalArgumentException("a checkpoint directory is required");
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("a model configuration is required");
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
@@ -53,46 +58,59 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
     if (keepCheckpoints < 1) {
       throw new IllegalArgumentException("--keep-checkpoints must be at least 1, got " + keepCheckpoints);
     }
-    if (model == null) {
-      throw new IllegalArgumentException("a model configuration is required");
-    }
   }
 
   /** The model of a cold start when none is named: the paper's best, KDA+LRD. */
   public static final String DEFAULT_MODEL = "kda+lrd";
 
+  /** Every default (see the README), for a cluster and a checkpoint directory. */
   public static TrainerConfig defaults(String bootstrapServers, Path checkpointDir) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, null, ModelConfig.forName(DEFAULT_MODEL), 256, Duration.ofMillis(500),
-        100, Duration.ofSeconds(2), 100_000, 1.0, 3, "lrd", 1);
+    return new TrainerConfig(bootstrapServers, checkpointDir, null, ModelConfig.forName(DEFAULT_MODEL), 256,
+        Duration.ofMillis(500), 100, Duration.ofSeconds(2), 100_000, 1.0, false, 3, "lrd", 1);
   }
 
-  public TrainerConfig withWarmStart(Path p) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, p, model, batchSize, maxWait, checkpointEverySteps,
-        checkpointInterval, replayBufferSize, replayRatio, keepCheckpoints, modelName, seed);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public TrainerConfig withModel(ModelConfig m) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, m, batchSize, maxWait, checkpointEverySteps,
-        checkpointInterval, replayBufferSize, replayRatio, keepCheckpoints, modelName, seed);
-  }
+  /** A mutable copy to change some settings of. */
+  public static final class Builder {
+    public String bootstrapServers;
+    public Path checkpointDir;
+    public Path warmStart;
+    public ModelConfig model;
+    public int batchSize;
+    public Duration maxWait;
+    public int checkpointEverySteps;
+    public Duration checkpointInterval;
+    public int replayBufferSize;
+    public double replayRatio;
+    public boolean idleReplay;
+    public int keepCheckpoints;
+    public String modelName;
+    public long seed;
 
-  public TrainerConfig withBatching(int size, Duration wait) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, size, wait, checkpointEverySteps,
-        checkpointInterval, replayBufferSize, replayRatio, keepCheckpoints, modelName, seed);
-  }
+    private Builder(TrainerConfig c) {
+      bootstrapServers = c.bootstrapServers;
+      checkpointDir = c.checkpointDir;
+      warmStart = c.warmStart;
+      model = c.model;
+      batchSize = c.batchSize;
+      maxWait = c.maxWait;
+      checkpointEverySteps = c.checkpointEverySteps;
+      checkpointInterval = c.checkpointInterval;
+      replayBufferSize = c.replayBufferSize;
+      replayRatio = c.replayRatio;
+      idleReplay = c.idleReplay;
+      keepCheckpoints = c.keepCheckpoints;
+      modelName = c.modelName;
+      seed = c.seed;
+    }
 
-  public TrainerConfig withCheckpointing(int everySteps, Duration interval, int keep) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, batchSize, maxWait, everySteps,
-        interval, replayBufferSize, replayRatio, keep, modelName, seed);
-  }
-
-  public TrainerConfig withReplay(int bufferSize, double ratio) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, batchSize, maxWait, checkpointEverySteps,
-        checkpointInterval, bufferSize, ratio, keepCheckpoints, modelName, seed);
-  }
-
-  public TrainerConfig withSeed(long s) {
-    return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, batchSize, maxWait, checkpointEverySteps,
-        checkpointInterval, replayBufferSize, replayRatio, keepCheckpoints, modelName, s);
+    public TrainerConfig build() {
+      return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, batchSize, maxWait,
+          checkpointEverySteps, checkpointInterval, replayBufferSize, replayRatio, idleReplay, keepCheckpoints,
+          modelName, seed);
+    }
   }
 }

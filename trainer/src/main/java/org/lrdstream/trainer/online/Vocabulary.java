@@ -49,6 +49,7 @@ public final class Vocabulary {
   private final BitSet trained = new BitSet();
   private long ignoredAttributes;
   private boolean tablesChanged = true;
+  private long catalogVersion;
 
   private Vocabulary(List<String> attributeNames, List<String> relationNames, int textDim) {
     this.attributeNames = List.copyOf(attributeNames);
@@ -188,6 +189,7 @@ public final class Vocabulary {
     textSource.add(null);
     itemRow.put(id, items.size() - 1);
     tablesChanged = true;
+    catalogVersion++;
     return items.size() - 1;
   }
 
@@ -234,8 +236,12 @@ public final class Vocabulary {
     if (!Arrays.deepEquals(vs, itemValues.get(row))) {
       itemValues.set(row, vs);
       tablesChanged = true;
+      catalogVersion++;
     }
-    itemRelations.set(row, rels);
+    if (!rels.equals(itemRelations.get(row))) {
+      itemRelations.set(row, rels);
+      catalogVersion++;
+    }
     return wantedText;
   }
 
@@ -300,6 +306,14 @@ public final class Vocabulary {
   /** Catalog records whose attributes the schema does not name. */
   public long ignoredAttributes() {
     return ignoredAttributes;
+  }
+
+  /**
+   * Counts changes of what the knowledge graph is made of (items, their attribute values and
+   * relations; not users): the graph is rebuilt only when it moved.
+   */
+  public long catalogVersion() {
+    return catalogVersion;
   }
 
   /** Whether rows, values or text vectors changed since the last {@link #itemTables()}. */

@@ -69,10 +69,14 @@ class OnlineTrainerIT {
   }
 
   private TrainerConfig config(Path dir) {
-    return TrainerConfig.defaults(broker.bootstrapServers(), dir).withModel(SMALL)
-        .withBatching(16, Duration.ofMillis(200))
-        .withCheckpointing(3, Duration.ofMinutes(10), 3)
-        .withReplay(1000, 1.0);
+    var b = TrainerConfig.defaults(broker.bootstrapServers(), dir).toBuilder();
+    b.model = SMALL;
+    b.batchSize = 16;
+    b.maxWait = Duration.ofMillis(200);
+    b.checkpointEverySteps = 3;
+    b.checkpointInterval = Duration.ofMinutes(10);
+    b.replayBufferSize = 1000;
+    return b.build();
   }
 
   // ---- data ---------------------------------------------------------------------------------------
@@ -322,5 +326,29 @@ class OnlineTrainerIT {
     assertThat(finalCkpt.metrics().get("examples_trained")).isEqualTo((double) withHistory);
     assertThat(finalCkpt.offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(evs.size());
     assertThat(Files.list(dir).count()).isLessThanOrEqualTo(3); // older checkpoints are pruned
+  }
+
+  @Test
+  void idleReplayKeepsTrainingWithoutConsumingOrMovingTheOffsets() throws Exception {
+    publishCatalog(30);
+    var evs = events(4, 10, 30, "u");
+    publish(evs);
+    var rec = new Recorder();
+    var b = config(tmp.resolve("ckpt")).toBuilder();
+    b.idleReplay = true;
+    try (var trainer = OnlineTrainer.start(b.build(), new HashTextEncoder(), new SimpleMeterRegistry(), rec, Duration.ofSeconds(60))) {
+      await(() -> trainer.eventsConsumed() == evs.size(), trainer, "the events");
+      int consumingSteps = (int) rec.steps.stream().filter(s -> !s.eventIds().isEmpty()).count();
+      await(() -> rec.published.size() >= 3 && rec.steps.size() > consumingSteps + 6, trainer, "replay-only steps and checkpoints");
+      assertThat(trainer.eventsConsumed()).isEqualTo(evs.size());
+    }
+    var replayOnly = rec.steps.stream().filter(s -> s.eventIds().isEmpty()).toList();
+    assertThat(replayOnly).isNotEmpty().allMatch(s -> s.trained() == 0 && s.replayed() == 16);
+    var last = rec.published.get(rec.published.size() - 1);
+    var beforeIdle = rec.published.stream().filter(m -> m.metrics().get("steps") <= rec.steps.stream()
+        .filter(s -> !s.eventIds().isEmpty()).mapToLong(OnlineTrainer.Step::number).max().orElseThrow()).toList();
+    assertThat(last.trainingOffsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(evs.size());
+    assertThat(last.metrics().get("examples_trained")).isEqualTo((double) evs.stream().filter(e -> !e.history().isEmpty()).count());
+    assertThat(last.version()).isGreaterThan(beforeIdle.isEmpty() ? 0 : beforeIdle.get(beforeIdle.size() - 1).version());
   }
 }
