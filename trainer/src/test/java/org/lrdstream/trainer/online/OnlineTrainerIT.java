@@ -32,6 +32,7 @@ import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.model.ModelConfig;
 import org.lrdstream.model.ScoreBatch;
+import org.lrdstream.state.MetricNames;
 import org.lrdstream.state.Topics;
 import org.lrdstream.state.checkpoint.CheckpointException;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
@@ -184,7 +185,8 @@ class OnlineTrainerIT {
     var encoder = new HashTextEncoder();
     var rec = new Recorder();
     var dir = tmp.resolve("ckpt");
-    try (var trainer = OnlineTrainer.start(config(dir), encoder, new SimpleMeterRegistry(), rec, Duration.ofSeconds(60))) {
+    var registry = new SimpleMeterRegistry();
+    try (var trainer = OnlineTrainer.start(config(dir), encoder, registry, rec, Duration.ofSeconds(60))) {
       await(() -> trainer.eventsConsumed() == first.size(), trainer, "the first events");
       await(() -> !rec.published.isEmpty(), trainer, "a checkpoint");
       var before = CheckpointFiles.read(Path.of(rec.published.get(rec.published.size() - 1).path()));
@@ -203,6 +205,19 @@ class OnlineTrainerIT {
     }
     assertThat(rec.steps).isNotEmpty();
     var last = rec.published.get(rec.published.size() - 1);
+    // the meters tell the same story
+    long trained = rec.steps.stream().mapToLong(OnlineTrainer.Step::trained).sum();
+    assertThat(registry.get(MetricNames.TRAINER_EXAMPLES).tag("kind", "new").counter().count()).isEqualTo(trained);
+    assertThat(registry.get(MetricNames.TRAINER_EVENTS).counter().count()).isEqualTo(first.size() + 2);
+    assertThat(registry.get(MetricNames.TRAINER_EVENTS_SKIPPED).tag("reason", "no-history").counter().count())
+        .isEqualTo(7); // each user's first event
+    assertThat(registry.get(MetricNames.TRAINER_STEPS).counter().count()).isEqualTo(rec.steps.size());
+    assertThat(registry.get(MetricNames.TRAINER_CHECKPOINT_VERSION).gauge().value()).isEqualTo(last.version());
+    assertThat(registry.get(MetricNames.TRAINER_CHECKPOINT_AGE).gauge().value()).isBetween(0.0, 60.0);
+    assertThat(registry.get(MetricNames.TRAINER_LAG).gauge().value()).isZero();
+    assertThat(registry.get(MetricNames.TRAINER_LOSS).tag("term", "rec").gauge().value()).isPositive();
+    assertThat(registry.get(MetricNames.TRAINER_VOCABULARY).tag("table", "users").gauge().value()).isEqualTo(7);
+    assertThat(registry.get(MetricNames.TRAINER_STEP_TIME).timer().count()).isPositive();
     var c = CheckpointFiles.read(Path.of(last.path()));
     assertThat(c.items()).contains("fresh");
     assertThat(c.users()).contains("newcomer");
@@ -312,7 +327,8 @@ class OnlineTrainerIT {
     var second = new Recorder();
     try (var t2 = OnlineTrainer.start(config(dir), new HashTextEncoder(), new SimpleMeterRegistry(), second, Duration.ofSeconds(60))) {
       assertThat(second.startedAt.get()).isEqualTo(lastV1.version());
-      long remaining = evs.size() - covered * 16;
+      long remaining = evs.size() - first.steps.stream().filter(s -> s.number() <= covered)
+          .mapToLong(s -> s.eventIds().size()).sum();
       await(() -> t2.eventsConsumed() == remaining, t2, "the rest of the stream");
     }
     var count = new HashMap<String, Integer>();
