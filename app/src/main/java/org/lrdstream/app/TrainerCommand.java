@@ -82,8 +82,7 @@ public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the samplers and of new rows. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "P", description = "Serve Prometheus metrics on http://*:P/metrics (0 = off). Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
+  @picocli.CommandLine.Mixin MetricsOption metricsOption = new MetricsOption();
 
   @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions of topics created on the embedded broker. Default: ${DEFAULT-VALUE}.")
   int partitions;
@@ -110,7 +109,7 @@ public final class TrainerCommand implements Callable<Integer> {
     var embedded = broker;
     var cache = (cacheDir == null ? ExperimentCommand.defaultCacheDir() : cacheDir).resolve("text-vectors");
     try (var text = TextEncoders.open(encoder, cache, EncoderOptions.defaults());
-        var metrics = MetricsEndpoint.start(metricsPort)) {
+        var metrics = metricsOption.start("trainer", 9403)) {
       TopicSetup.ensureTopics(bootstrap, partitions);
       var trainer = OnlineTrainer.start(config(bootstrap), text, metrics.registry(), new Log(), Duration.ofMinutes(5));
       var stopped = new CountDownLatch(1);
@@ -119,7 +118,7 @@ public final class TrainerCommand implements Callable<Integer> {
         stopped.countDown();
       }, "lrd-trainer-shutdown"));
       System.out.println("trainer running on " + bootstrap + ", checkpoints in " + checkpointDir.toAbsolutePath()
-          + (metricsPort > 0 ? ", metrics on :" + metricsPort + "/metrics" : "") + "; Ctrl-C stops it.");
+          + ", " + metrics.where() + "; Ctrl-C stops it.");
       System.out.flush();
       trainer.awaitTermination();
       if (trainer.failure() != null) {

@@ -27,6 +27,7 @@ import org.lrdstream.ingest.replay.ReplayPlan;
 import org.lrdstream.ingest.replay.Replayer;
 import org.lrdstream.model.CheckpointIds;
 import org.lrdstream.model.LrdModel;
+import org.lrdstream.model.ModelFactory;
 import org.lrdstream.state.Topics;
 import org.lrdstream.state.checkpoint.CheckpointException;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
@@ -102,6 +103,8 @@ public final class OnlineBenchmark {
         TopicSetup.ensureTopics(bootstrap, partitions);
         TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
         var b = base.toBuilder();
+        // γ = auto resolved as offline (#triplets / #training interactions), for a like-for-like comparison
+        b.model = ModelFactory.resolve(base.model(), dataset);
         b.bootstrapServers = bootstrap;
         b.checkpointDir = checkpoints;
         b.warmStart = warm;

@@ -199,12 +199,16 @@ public final class OnlineTrainer implements AutoCloseable {
         var items = new KafkaConsumer<>(consumerProps("items"), new StringDeserializer(), new ByteArrayDeserializer());
         var producer = new KafkaProducer<>(producerProps(), new StringSerializer(), RecordSerdes.checkpointMetadata().serializer())) {
       var from = restore();
-      var catalog = readCatalog(items);
-      if (vocab == null) {
-        coldStart(catalog);
+      itemsConsumer = items;
+      var parts0 = partitions(items, Topics.ITEMS);
+      items.assign(parts0);
+      items.seekToBeginning(parts0);
+      readItemsToEnd();
+      if (vocab != null) {
+        earlyCatalog.forEach(this::applyItem);
+        earlyCatalog.clear();
+        encodePending();
       }
-      catalog.forEach(this::applyItem);
-      encodePending();
       var parts = partitions(events, Topics.SEQUENCE_EVENTS);
       events.assign(parts);
       var offsets = new LinkedHashMap<String, Long>();
@@ -220,7 +224,8 @@ public final class OnlineTrainer implements AutoCloseable {
       }
       restored = null;
       listener.started(version, offsets, from);
-      log.info("trainer started from {} (v{}), {}; consuming {} from {}", from, version, vocab, Topics.SEQUENCE_EVENTS,
+      log.info("trainer started from {} (v{}), {}; consuming {} from {}", from, version,
+          vocab == null ? "relations from the catalog at the first event" : vocab, Topics.SEQUENCE_EVENTS,
           offsets.isEmpty() ? "the beginning" : offsets);
       ready.countDown();
       loop(events, items, producer);
@@ -245,13 +250,15 @@ public final class OnlineTrainer implements AutoCloseable {
 
   private final ArrayDeque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
   private final Map<String, String> textsToEncode = new LinkedHashMap<>();
+  private final Map<String, Item> earlyCatalog = new LinkedHashMap<>();
+  private KafkaConsumer<String, byte[]> itemsConsumer;
 
   private void loop(KafkaConsumer<String, byte[]> events, KafkaConsumer<String, byte[]> items,
       KafkaProducer<String, CheckpointMetadata> producer) {
     long firstPendingNanos = 0;
     while (!stopRequested) {
       for (var r : items.poll(Duration.ZERO)) {
-        applyItem(r.key(), decodeItem(r));
+        takeItem(r);
       }
       encodePending();
       long waitLeft = pending.isEmpty() ? 100 : Math.max(0,
@@ -292,6 +299,9 @@ public final class OnlineTrainer implements AutoCloseable {
   }
 
   private void step(List<ConsumerRecord<String, byte[]>> records) {
+    if (vocab == null) {
+      coldStart();
+    }
     var decoder = RecordSerdes.sequenceEvent().deserializer();
     var ids = new ArrayList<String>(records.size());
     var fresh = new ArrayList<Example>(records.size());
@@ -588,8 +598,15 @@ public final class OnlineTrainer implements AutoCloseable {
     restored = c;
   }
 
-  /** A cold start's schema: the attributes and relations named by the catalog read at start-up. */
-  private void coldStart(Map<String, Item> catalog) {
+  /**
+   * A cold start's schema: the attributes and relations named by the catalog, read to its end when
+   * the first batch of events is ready (not at start-up: a fresh deployment starts the trainer
+   * before anything is published, and {@code lrd replay} publishes the catalog before the events).
+   */
+  private void coldStart() {
+    readItemsToEnd();
+    var catalog = new LinkedHashMap<>(earlyCatalog);
+    earlyCatalog.clear();
     var attributes = new LinkedHashSet<String>();
     var relations = new LinkedHashSet<String>();
     catalog.values().forEach(i -> {
@@ -601,26 +618,40 @@ public final class OnlineTrainer implements AutoCloseable {
     schema = RelationSchema.of(attributes.stream().map(a -> "share-" + a).toList(), List.copyOf(relations),
         modelConfig.lrdEnabled() ? modelConfig.latentRelations() : 0);
     vocab = Vocabulary.empty(List.copyOf(attributes), List.copyOf(relations), encoder.dimension());
+    if (modelConfig.gammaKge() < 0) {
+      // γ = auto is #triplets / #training interactions of a data set, which a stream does not know
+      // up front: a cold start takes the offline default before auto, 1 (set --gamma to choose)
+      modelConfig = modelConfig.toBuilder().gammaKge(1f).build();
+    }
+    log.info("cold start: relations {}, γ = {}", schema.names(), modelConfig.gammaKge());
+    catalog.forEach(this::applyItem);
+    encodePending();
   }
 
-  /** Reads {@code items} from the beginning to its current end: the whole catalog, latest record per item. */
-  private Map<String, Item> readCatalog(KafkaConsumer<String, byte[]> items) {
-    var parts = partitions(items, Topics.ITEMS);
-    items.assign(parts);
-    items.seekToBeginning(parts);
+  /** Reads {@code items} from where it is to its current end (at start-up: the whole catalog). */
+  private void readItemsToEnd() {
+    var items = itemsConsumer;
+    var parts = items.assignment();
     var end = items.endOffsets(parts);
-    var catalog = new LinkedHashMap<String, Item>();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (parts.stream().anyMatch(tp -> items.position(tp) < end.get(tp))) {
       if (System.nanoTime() > deadline || stopRequested) {
         throw new IllegalStateException("could not read " + Topics.ITEMS + " to its end within 5 minutes");
       }
       for (var r : items.poll(Duration.ofMillis(200))) {
-        catalog.remove(r.key());
-        catalog.put(r.key(), decodeItem(r));
+        takeItem(r);
       }
     }
-    return catalog;
+  }
+
+  /** A catalog record: applied, or kept until a cold start has fixed the schema. */
+  private void takeItem(ConsumerRecord<String, byte[]> r) {
+    if (vocab == null) {
+      earlyCatalog.remove(r.key());
+      earlyCatalog.put(r.key(), decodeItem(r));
+    } else {
+      applyItem(r.key(), decodeItem(r));
+    }
   }
 
   private Item decodeItem(ConsumerRecord<String, byte[]> r) {

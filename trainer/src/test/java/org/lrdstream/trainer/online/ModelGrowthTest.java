@@ -22,7 +22,7 @@ import org.lrdstream.trainer.step.JointStep;
 /** Growing the tables keeps everything learnt: the old rows, their optimizer state, their scores. */
 class ModelGrowthTest {
   private static final ModelConfig SMALL = ModelConfig.forName("kda+lrd").toBuilder().dim(16).heads(2).layers(1)
-      .latentRelations(2).build();
+      .latentRelations(2).gammaKge(1f).build();
 
   private static Vocabulary vocabulary(int items) {
     var v = Vocabulary.empty(List.of("category"), List.of("also_buy"), HashTextEncoder.DIM);
