@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import org.lrdstream.ingest.broker.EmbeddedKafkaBroker;
 import org.lrdstream.ingest.broker.TopicSetup;
 import org.lrdstream.model.ModelConfig;
 import org.lrdstream.scorer.serving.CheckpointLoader;
+import org.lrdstream.state.metrics.Observability;
 import org.lrdstream.state.Topics;
 import org.lrdstream.state.records.CheckpointMetadata;
 import org.lrdstream.state.records.EventType;
@@ -102,13 +102,24 @@ class TrainerToScorerIT {
       b.model = ModelConfig.forName("kda+lrd").toBuilder().dim(16).heads(2).layers(1).latentRelations(2).build();
       b.batchSize = 8;
       b.maxWait = Duration.ofMillis(100);
-      try (var trainer = OnlineTrainer.start(b.build(), new SeededEncoder(), new SimpleMeterRegistry(),
+      var meters = Observability.registry("trainer");
+      try (var trainer = OnlineTrainer.start(b.build(), new SeededEncoder(), meters,
           new OnlineTrainer.Listener() {}, Duration.ofSeconds(60))) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (trainer.eventsConsumed() < 30 && System.nanoTime() < deadline && trainer.failure() == null) {
           Thread.sleep(20);
         }
         assertThat(trainer.failure()).isNull();
+        // every metric the trainer's dashboard queries is in its scrape, with the role tag
+        var scrape = meters.scrape();
+        assertThat(scrape).contains("role=\"trainer\"");
+        assertThat(ObservabilityIT.value(scrape, "lrd_trainer_events_total")).isEqualTo(30);
+        var known = ObservabilityIT.names(scrape);
+        var missing = DashboardsTest.queriedMetrics(Path.of("..", "ops", "grafana", "dashboards"), "trainer");
+        assertThat(missing).isNotEmpty();
+        missing.removeAll(known);
+        assertThat(missing).as("trainer dashboard metrics the trainer does not register").isEmpty();
+        assertThat(known).contains("kafka_consumer_fetch_manager_records_consumed_total");
       } // closing publishes the last checkpoint
 
       var meta = lastAnnounced(bootstrap);

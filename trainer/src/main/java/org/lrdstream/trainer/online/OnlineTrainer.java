@@ -3,6 +3,7 @@ package org.lrdstream.trainer.online;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private final TextEncoder encoder;
   private final Listener listener;
   private final TrainerMetrics metrics;
+  private final MeterRegistry registry;
   private final CheckpointStore store;
   private final JointStep jointStep = new JointStep();
   private final CountDownLatch ready = new CountDownLatch(1);
@@ -123,6 +125,7 @@ public final class OnlineTrainer implements AutoCloseable {
     this.encoder = encoder;
     this.listener = listener;
     this.metrics = new TrainerMetrics(registry);
+    this.registry = registry;
     this.store = new LocalCheckpointStore(config.checkpointDir());
     this.thread = new Thread(this::run, "lrd-trainer");
   }
@@ -198,6 +201,10 @@ public final class OnlineTrainer implements AutoCloseable {
     try (var events = new KafkaConsumer<>(consumerProps("events"), new StringDeserializer(), new ByteArrayDeserializer());
         var items = new KafkaConsumer<>(consumerProps("items"), new StringDeserializer(), new ByteArrayDeserializer());
         var producer = new KafkaProducer<>(producerProps(), new StringSerializer(), RecordSerdes.checkpointMetadata().serializer())) {
+      // the clients' own metrics (fetch rates, lag, request latency) beside the trainer's
+      var bound = List.of(new KafkaClientMetrics(events), new KafkaClientMetrics(items), new KafkaClientMetrics(producer));
+      bound.forEach(b -> b.bindTo(registry));
+      clientMetrics.addAll(bound);
       var from = restore();
       itemsConsumer = items;
       var parts0 = partitions(items, Topics.ITEMS);
@@ -237,6 +244,7 @@ public final class OnlineTrainer implements AutoCloseable {
       failure = t;
       log.error("trainer stopped: {}", t.toString(), t);
     } finally {
+      clientMetrics.forEach(KafkaClientMetrics::close);
       if (model != null) {
         model.close();
       }
@@ -252,6 +260,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private final Map<String, String> textsToEncode = new LinkedHashMap<>();
   private final Map<String, Item> earlyCatalog = new LinkedHashMap<>();
   private KafkaConsumer<String, byte[]> itemsConsumer;
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
 
   private void loop(KafkaConsumer<String, byte[]> events, KafkaConsumer<String, byte[]> items,
       KafkaProducer<String, CheckpointMetadata> producer) {
