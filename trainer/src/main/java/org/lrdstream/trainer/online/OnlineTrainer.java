@@ -35,8 +35,6 @@ import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.model.ModelConfig;
 import org.lrdstream.model.RelationSchema;
 import org.lrdstream.model.ScoreBatch;
-import org.lrdstream.model.TrainBatch;
-import org.lrdstream.model.KgBatch;
 import org.lrdstream.state.Topics;
 import org.lrdstream.state.checkpoint.Checkpoint;
 import org.lrdstream.state.checkpoint.CheckpointException;
@@ -46,7 +44,6 @@ import org.lrdstream.state.records.Item;
 import org.lrdstream.state.records.RecordSerdes;
 import org.lrdstream.state.records.SequenceEvent;
 import org.lrdstream.trainer.offline.KnowledgeGraph;
-import org.lrdstream.trainer.offline.Sampler;
 import org.lrdstream.trainer.step.JointStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,13 +117,14 @@ public final class OnlineTrainer implements AutoCloseable {
   private int lossCount;
   private Checkpoint restored;
 
-  private OnlineTrainer(TrainerConfig config, TextEncoder encoder, MeterRegistry registry, Listener listener) {
+  private OnlineTrainer(TrainerConfig config, CheckpointStore store, TextEncoder encoder, MeterRegistry registry,
+      Listener listener) {
     this.config = config;
     this.encoder = encoder;
     this.listener = listener;
     this.metrics = new TrainerMetrics(registry);
     this.registry = registry;
-    this.store = new LocalCheckpointStore(config.checkpointDir());
+    this.store = store;
     this.thread = new Thread(this::run, "lrd-trainer");
   }
 
@@ -136,7 +134,13 @@ public final class OnlineTrainer implements AutoCloseable {
    */
   public static OnlineTrainer start(TrainerConfig config, TextEncoder encoder, MeterRegistry registry,
       Listener listener, Duration timeout) {
-    var t = new OnlineTrainer(config, encoder, registry, listener);
+    return start(config, new LocalCheckpointStore(config.checkpointDir()), encoder, registry, listener, timeout);
+  }
+
+  /** As {@link #start(TrainerConfig, TextEncoder, MeterRegistry, Listener, Duration)}, with another store. */
+  public static OnlineTrainer start(TrainerConfig config, CheckpointStore store, TextEncoder encoder,
+      MeterRegistry registry, Listener listener, Duration timeout) {
+    var t = new OnlineTrainer(config, store, encoder, registry, listener);
     t.thread.start();
     try {
       if (!t.ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -363,7 +367,7 @@ public final class OnlineTrainer implements AutoCloseable {
       var all = new ArrayList<Example>(fresh);
       all.addAll(replay);
       long t0 = System.nanoTime();
-      var outcome = jointStep.run(model, adam, batchOf(all));
+      var outcome = jointStep.run(model, adam, OnlineBatches.of(all, modelConfig, vocab, graph, rng));
       stepNanos = System.nanoTime() - t0;
       metrics.stepTime(stepNanos);
       terms = outcome.terms();
@@ -409,7 +413,7 @@ public final class OnlineTrainer implements AutoCloseable {
     ensureModel();
     var replay = buffer.sample(config.batchSize(), rng);
     long t0 = System.nanoTime();
-    var outcome = jointStep.run(model, adam, batchOf(replay));
+    var outcome = jointStep.run(model, adam, OnlineBatches.of(replay, modelConfig, vocab, graph, rng));
     long stepNanos = System.nanoTime() - t0;
     metrics.stepTime(stepNanos);
     if (outcome.problem() != null) {
@@ -435,48 +439,6 @@ public final class OnlineTrainer implements AutoCloseable {
       lossSums[i] += terms[i];
     }
     lossCount++;
-  }
-
-  private TrainBatch batchOf(List<Example> examples) {
-    int b = examples.size();
-    int n = modelConfig.historyMax();
-    int c = 1 + modelConfig.trainNegatives();
-    int numItems = vocab.numItems();
-    var users = new long[b];
-    var hist = new long[b * n];
-    var intervals = new float[b * n];
-    var cands = new long[b * c];
-    var lrdNeg = new long[b * n];
-    for (int k = 0; k < b; k++) {
-      var e = examples.get(k);
-      int u = e.user();
-      users[k] = u;
-      System.arraycopy(e.history(), 0, hist, k * n, n);
-      System.arraycopy(e.intervals(), 0, intervals, k * n, n);
-      cands[k * c] = e.target();
-      for (int j = 1; j < c; j++) {
-        cands[k * c + j] = negative(u, e.target(), numItems);
-      }
-      for (int i = 0; i < n; i++) {
-        lrdNeg[k * n + i] = hist[k * n + i] == 0 ? 0 : negative(u, e.target(), numItems);
-      }
-    }
-    var scoreBatch = new ScoreBatch(b, n, c, users, hist, intervals, cands);
-    KgBatch kg = modelConfig.gammaKge() > 0 ? graph.sample(b, rng) : KgBatch.empty();
-    return new TrainBatch(scoreBatch, lrdNeg, kg);
-  }
-
-  /**
-   * An item the user has not touched (the offline sampler's rule); for a user who has touched
-   * (nearly) every item known so far, any item but the target — a stream must not stop for one
-   * heavy user of a young catalog.
-   */
-  private int negative(int user, int target, int numItems) {
-    try {
-      return Sampler.negative(numItems, target, i -> vocab.touched(user, i), rng, "user row " + user);
-    } catch (IllegalStateException e) {
-      return Sampler.negative(numItems, target, i -> false, rng, "item row " + target);
-    }
   }
 
   /** Creates the model at the first step of a cold start, or grows it for new rows. */
@@ -554,7 +516,7 @@ public final class OnlineTrainer implements AutoCloseable {
       try {
         var c = store.read(v);
         load(c);
-        return "checkpoint " + ((LocalCheckpointStore) store).pathOf(v);
+        return "checkpoint v" + v + " of " + config.checkpointDir();
       } catch (CheckpointException e) {
         metrics.refused.increment();
         listener.checkpointRefused(v, e.getMessage());
