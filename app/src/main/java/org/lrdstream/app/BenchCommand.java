@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       IngestBenchCommand.class,
       ModelBenchCommand.class,
       ScorerBenchCommand.class,
+      OnlineBenchCommand.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       IngestCommand.class,
       ScorerCommand.class,
+      TrainerCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
     })

@@ -46,4 +46,33 @@ public final class MetricNames {
   public static final String CHECKPOINTS_REFUSED = "checkpoints-refused";
   /** Version of the model now serving. */
   public static final String MODEL_VERSION = "model-version";
+
+  // ---- the online trainer (Micrometer meters; Prometheus shows dots as underscores) -----------
+
+  /** Training examples, counter, tag {@code kind}: {@code new} (from the stream) or {@code replay}. */
+  public static final String TRAINER_EXAMPLES = "lrd.trainer.examples";
+  /** Sequence events consumed (trained or not), counter. */
+  public static final String TRAINER_EVENTS = "lrd.trainer.events";
+  /** Events consumed but not trained, counter, tag {@code reason}: {@code no-history}, {@code unreadable}, {@code non-finite}. */
+  public static final String TRAINER_EVENTS_SKIPPED = "lrd.trainer.events.skipped";
+  /** Optimisation steps, counter. */
+  public static final String TRAINER_STEPS = "lrd.trainer.steps";
+  /** Time of one step (forward, backward, update), timer. */
+  public static final String TRAINER_STEP_TIME = "lrd.trainer.step.time";
+  /** Time a step waited for its batch, timer. */
+  public static final String TRAINER_BATCH_WAIT = "lrd.trainer.batch.wait";
+  /** The last step's loss terms, gauge, tag {@code term}: total, rec, kge, lrd, entropy. */
+  public static final String TRAINER_LOSS = "lrd.trainer.loss";
+  /** Version of the last published checkpoint, gauge. */
+  public static final String TRAINER_CHECKPOINT_VERSION = "lrd.trainer.checkpoint.version";
+  /** Seconds since the last checkpoint was published, gauge. */
+  public static final String TRAINER_CHECKPOINT_AGE = "lrd.trainer.checkpoint.age.seconds";
+  /** Checkpoints published, counter. */
+  public static final String TRAINER_CHECKPOINTS = "lrd.trainer.checkpoints";
+  /** Checkpoints refused at start-up (corrupt or partial), counter. */
+  public static final String TRAINER_CHECKPOINTS_REFUSED = "lrd.trainer.checkpoints.refused";
+  /** Records of {@code sequence-events} not yet consumed, gauge. */
+  public static final String TRAINER_LAG = "lrd.trainer.lag";
+  /** Rows of the vocabulary, gauge, tag {@code table}: users, items. */
+  public static final String TRAINER_VOCABULARY = "lrd.trainer.vocabulary";
 }

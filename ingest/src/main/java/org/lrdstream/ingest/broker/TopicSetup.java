@@ -8,7 +8,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.lrdstream.state.Topics;
 
@@ -55,6 +58,24 @@ public final class TopicSetup {
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot create the topics on " + bootstrapServers + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stamps a topic's records with the time the broker appended them (instead of the producer's
+   * event time): benchmarks measure latency from that moment.
+   */
+  public static void useLogAppendTime(String bootstrapServers, String topic) {
+    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+          new ConfigEntry("message.timestamp.type", "LogAppendTime"), AlterConfigOp.OpType.SET)))).all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while configuring " + topic, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot switch " + topic + " to log-append time: " + e.getMessage(), e);
     }
   }
 }

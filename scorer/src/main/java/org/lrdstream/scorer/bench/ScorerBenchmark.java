@@ -12,16 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.lrdstream.data.Dataset;
 import org.lrdstream.data.ReChorusReader;
 import org.lrdstream.ingest.IngestConfig;
 import org.lrdstream.ingest.IngestService;
@@ -29,13 +23,13 @@ import org.lrdstream.ingest.broker.EmbeddedKafkaBroker;
 import org.lrdstream.ingest.broker.TopicSetup;
 import org.lrdstream.ingest.replay.ReplayPlan;
 import org.lrdstream.ingest.replay.Replayer;
+import org.lrdstream.model.CheckpointIds;
 import org.lrdstream.model.FlopCount;
 import org.lrdstream.scorer.ScorerConfig;
 import org.lrdstream.scorer.ScorerService;
 import org.lrdstream.scorer.serving.ServingModel;
 import org.lrdstream.state.MetricNames;
 import org.lrdstream.state.Topics;
-import org.lrdstream.state.checkpoint.Checkpoint;
 import org.lrdstream.state.checkpoint.CheckpointException;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
 import org.lrdstream.state.records.InteractionCodec;
@@ -81,7 +75,7 @@ public final class ScorerBenchmark {
       throw new CheckpointException("checkpoint directory " + checkpointDir + " does not exist");
     }
     var dataset = ReChorusReader.read(data);
-    var checkpoint = withDatasetItemIds(CheckpointFiles.read(checkpointDir), dataset);
+    var checkpoint = CheckpointIds.withReplayItemIds(CheckpointFiles.read(checkpointDir), dataset);
     var full = ReplayPlan.of(dataset);
     var plan = maxEvents > 0 && maxEvents < full.interactions().size()
         ? new ReplayPlan(full.dataset(), full.items(), full.interactions().subList(0, maxEvents)) : full;
@@ -95,7 +89,7 @@ public final class ScorerBenchmark {
     try (var broker = EmbeddedKafkaBroker.start()) {
       var bootstrap = broker.bootstrapServers();
       TopicSetup.ensureTopics(bootstrap, partitions);
-      logAppendTime(bootstrap, Topics.INTERACTIONS);
+      TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
       var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(ingestState);
       var sb = base.toBuilder();
       sb.bootstrapServers = bootstrap;
@@ -135,41 +129,6 @@ public final class ScorerBenchmark {
     } finally {
       deleteTree(ingestState);
       deleteTree(scorerState);
-    }
-  }
-
-  /**
-   * Replay publishes a data set's items under their external ids (source ids such as ASINs where
-   * known, as offline checkpoints name them). A checkpoint of the same data set that names items by
-   * row number (an older one) is renamed to those ids — after checking it is that data set's.
-   */
-  static Checkpoint withDatasetItemIds(Checkpoint c, Dataset data) {
-    int n = data.numItems();
-    if (c.items().size() != n + 1) {
-      throw new IllegalArgumentException("checkpoint v" + c.version() + " has " + (c.items().size() - 1)
-          + " items, data set " + data.name() + " has " + n + ": not a checkpoint of this data set");
-    }
-    var ids = new ArrayList<String>(n + 1);
-    ids.add("");
-    for (int i = 1; i <= n; i++) {
-      var row = Integer.toString(i);
-      var external = data.catalog().externalId(i);
-      var had = c.items().get(i);
-      if (!had.equals(row) && !had.equals(external)) {
-        throw new IllegalArgumentException("checkpoint v" + c.version() + " names item row " + i + " '" + had
-            + "', data set " + data.name() + " names it '" + external + "': not a checkpoint of this data set");
-      }
-      ids.add(external);
-    }
-    return new Checkpoint(c.version(), c.createdAt(), c.config(), c.relations(), c.users(), List.copyOf(ids),
-        c.offsets(), c.metrics(), c.extra(), c.tensors());
-  }
-
-  private static void logAppendTime(String bootstrap, String topic) throws Exception {
-    try (var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-          new ConfigEntry("message.timestamp.type", "LogAppendTime"), AlterConfigOp.OpType.SET)))).all().get();
     }
   }
 

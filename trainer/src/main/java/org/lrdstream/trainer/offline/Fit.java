@@ -1,7 +1,5 @@
 package org.lrdstream.trainer.offline;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,8 +9,7 @@ import org.lrdstream.data.Dataset;
 import org.lrdstream.model.Adam;
 import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelConfig;
-import org.lrdstream.model.TrainBatch;
-import org.lrdstream.model.ParameterSet;
+import org.lrdstream.trainer.step.JointStep;
 
 /**
  * Trains a model with the paper's protocol: Adam on the joint loss in shuffled batches, the dev
@@ -61,47 +58,7 @@ public final class Fit {
   }
 
   private static final int MAX_NON_FINITE_IN_A_ROW = 3;
-  private int nonFiniteInARow;
-
-  /** The loss terms of a forward-backward pass, and what was not finite in it (null if all was). */
-  private record Outcome(float[] terms, String problem) {}
-
-  private Outcome forwardBackward(Engine engine, TrainBatch batch) {
-    float[] terms;
-    try (var collector = engine.newGradientCollector()) {
-      var l = model.losses(model.manager(), batch);
-      terms = new float[] {l.total().getFloat(), l.rec().getFloat(), l.kge().getFloat(),
-          l.lrd().getFloat(), l.entropy().getFloat()};
-      if (!Float.isFinite(terms[0])) {
-        return new Outcome(terms, "the loss is " + terms[0]);
-      }
-      collector.backward(l.total());
-    }
-    var bad = nonFiniteGradients();
-    return new Outcome(terms, bad.isEmpty() ? null : "the gradient of " + String.join(", ", bad) + " is not finite");
-  }
-
-  /** The parameters whose gradient holds a NaN or an infinity. */
-  private java.util.List<String> nonFiniteGradients() {
-    var bad = new ArrayList<String>();
-    try (var scope = new NDScope()) {
-      for (var e : model.parameters().all().entrySet()) {
-        var g = e.getValue().getGradient();
-        if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
-          bad.add(e.getKey());
-        }
-      }
-    }
-    return bad;
-  }
-
-  private void clearGradients() {
-    try (var scope = new NDScope()) {
-      for (var p : model.parameters().all().values()) {
-        ParameterSet.fill(p.getGradient(), 0f);
-      }
-    }
-  }
+  private final JointStep step = new JointStep();
 
   public Adam optimizer() {
     return adam;
@@ -121,40 +78,28 @@ public final class Fit {
     var order = sampler.shuffled(rng);
     int batches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
     var sums = new double[5];
-    var engine = Engine.getEngine("PyTorch");
     int skipped = 0;
     for (int k = 0; k < batches; k++) {
       int from = k * cfg.batchSize();
       int to = Math.min(order.length, from + cfg.batchSize());
       var batch = sampler.batch(order, from, to, rng);
-      try (var scope = new NDScope()) {
-        var outcome = forwardBackward(engine, batch);
-        if (outcome.problem() != null) {
-          // Recompute the same batch once from the same parameters: a repeat that comes out finite
-          // means the first pass was corrupted transiently (reported, to be tracked down) rather
-          // than that the model diverged. Parameters are never updated from a non-finite step.
-          clearGradients();
-          var retry = forwardBackward(engine, batch);
-          listener.nonFinite(epoch, k + 1, outcome.problem(), retry.problem() == null);
-          if (retry.problem() != null) {
-            clearGradients();
-            skipped++;
-            if (++nonFiniteInARow > MAX_NON_FINITE_IN_A_ROW) {
-              throw new IllegalStateException(retry.problem() + " for " + nonFiniteInARow
-                  + " batches in a row at epoch " + epoch + ", batch " + (k + 1)
-                  + ": the run diverged; lower the learning rate");
-            }
-            continue;
-          }
-          outcome = retry;
-        }
-        nonFiniteInARow = 0;
-        adam.update(model.parameters());
-        for (int i = 0; i < 5; i++) {
-          sums[i] += outcome.terms()[i];
-        }
-        listener.batchDone(epoch, k + 1, batches, outcome.terms()[0]);
+      var outcome = step.run(model, adam, batch);
+      if (outcome.problem() != null) {
+        listener.nonFinite(epoch, k + 1, outcome.problem(), outcome.applied());
       }
+      if (!outcome.applied()) {
+        skipped++;
+        if (step.nonFiniteInARow() > MAX_NON_FINITE_IN_A_ROW) {
+          throw new IllegalStateException(outcome.repeatProblem() + " for " + step.nonFiniteInARow()
+              + " batches in a row at epoch " + epoch + ", batch " + (k + 1)
+              + ": the run diverged; lower the learning rate");
+        }
+        continue;
+      }
+      for (int i = 0; i < 5; i++) {
+        sums[i] += outcome.terms()[i];
+      }
+      listener.batchDone(epoch, k + 1, batches, outcome.terms()[0]);
     }
     for (int i = 0; i < 5; i++) {
       sums[i] /= Math.max(1, batches - skipped);

@@ -2,6 +2,7 @@ package org.lrdstream.trainer.offline;
 
 import java.util.ArrayList;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.lrdstream.model.KgBatch;
 import org.lrdstream.model.ModelConfig;
 import org.lrdstream.model.ScoreBatch;
@@ -86,12 +87,20 @@ public final class Sampler {
   }
 
   private int negative(int user, int target, SplittableRandom rng) {
+    return negative(numItems, target, i -> histories.touched(user, i), rng, "user " + user);
+  }
+
+  /**
+   * A uniformly drawn item of {@code 1..numItems} that is neither {@code target} nor touched: the
+   * reference code's negative sampling, shared with the online trainer.
+   */
+  public static int negative(int numItems, int target, IntPredicate touched, SplittableRandom rng, String who) {
     for (int attempt = 0; attempt < 1000; attempt++) {
       int i = 1 + rng.nextInt(numItems);
-      if (i != target && !histories.touched(user, i)) {
+      if (i != target && !touched.test(i)) {
         return i;
       }
     }
-    throw new IllegalStateException("user " + user + " has touched (nearly) every item: no negative to sample");
+    throw new IllegalStateException(who + " has touched (nearly) every item: no negative to sample");
   }
 }
