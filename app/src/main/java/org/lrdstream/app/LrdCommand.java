@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       RelationsCommand.class,
       ExplainCommand.class,
+      DemoCommand.class,
       BrokerCommand.class,
       IngestCommand.class,
       ScorerCommand.class,

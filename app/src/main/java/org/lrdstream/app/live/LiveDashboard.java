@@ -170,7 +170,7 @@ public final class LiveDashboard implements AutoCloseable {
    * {@code name{label="value"}} for each of its labels, so that a line can pick one series
    * ({@code lrd_trainer_loss{term="rec"}}).
    */
-  static void parse(String scrape, Map<String, Double> into) {
+  public static void parse(String scrape, Map<String, Double> into) {
     for (var line : scrape.split("\n")) {
       if (line.isEmpty() || line.charAt(0) == '#') {
         continue;
