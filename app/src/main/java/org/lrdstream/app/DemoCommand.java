@@ -59,6 +59,8 @@ import picocli.CommandLine.Option;
       "(--fresh starts over). Ctrl-C stops every part cleanly."
     })
 public final class DemoCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--data", paramLabel = "DIR", description = "Data set to replay (ReChorus format). Default: ../shared/data/office, else ./data/office.")
   Path data;
 
@@ -261,7 +263,8 @@ public final class DemoCommand implements Callable<Integer> {
       summary.put("first_recommendation_seconds", firstRecommendation.get() < 0 ? null : firstRecommendation.get() / 1e9);
       summary.put("seconds", (System.nanoTime() - started) / 1e9);
       shutdown.run();
-      System.out.println(JSON.writeValueAsString(summary));
+      spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

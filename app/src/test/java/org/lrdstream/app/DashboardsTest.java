@@ -136,7 +136,7 @@ class DashboardsTest {
   void everyDashboardIsValidJsonAndEveryPanelHasAQuery() throws Exception {
     var files = dashboards();
     assertThat(files).extracting(p -> p.getFileName().toString())
-        .contains("ingest.json", "scorer.json", "jvm.json");
+        .contains("ingest.json", "scorer.json", "trainer.json", "jvm.json");
     var uids = new TreeSet<String>();
     for (var f : files) {
       var d = JSON.readTree(f.toFile());
