@@ -373,7 +373,8 @@ public final class DemoCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "%n  %d. %s", k++, shorten(texts.getOrDefault(it.item(), it.item()))));
       var why = it.reason();
       if (why != null && why.becauseOf() != null) {
-        sb.append(String.format(Locale.ROOT, "%n     because of \"%s\" (%s)", shorten(texts.getOrDefault(why.becauseOf(), why.becauseOf())), why.relation()));
+        sb.append(String.format(Locale.ROOT, "%n     because of \"%s\" (%s)", shorten(texts.getOrDefault(why.becauseOf(), why.becauseOf())),
+            why.relation() + (why.label() == null ? "" : ": " + why.label())));
       }
     }
     return sb.toString();

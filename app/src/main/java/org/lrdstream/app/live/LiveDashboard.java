@@ -265,7 +265,8 @@ public final class LiveDashboard implements AutoCloseable {
         sb.append("<tr><td>").append(k++).append("</td><td>").append(esc(itemText.apply(it.item())))
             .append("</td><td>").append(String.format(Locale.ROOT, "%.3f", it.score())).append("</td><td>")
             .append(reason == null || reason.becauseOf() == null ? "" : esc(itemText.apply(reason.becauseOf())))
-            .append("</td><td>").append(reason == null || reason.relation() == null ? "" : esc(reason.relation())).append("</td></tr>");
+            .append("</td><td>").append(reason == null || reason.relation() == null ? ""
+                : esc(reason.relation() + (reason.label() == null ? "" : " (" + reason.label() + ")"))).append("</td></tr>");
       }
       sb.append("</table>");
     }

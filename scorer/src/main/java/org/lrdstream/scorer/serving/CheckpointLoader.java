@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lrdstream.state.checkpoint.CheckpointException;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
+import org.lrdstream.state.checkpoint.RelationLabels;
 import org.lrdstream.state.records.CheckpointMetadata;
 
 /**
@@ -24,7 +25,7 @@ public final class CheckpointLoader {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException("checkpoint directory " + dir + " does not exist");
     }
-    return ServingModel.load(CheckpointFiles.read(dir), layers);
+    return ServingModel.load(CheckpointFiles.read(dir), layers, RelationLabels.readFrom(dir));
   }
 
   /** Loads the checkpoint a {@code model-checkpoints} record announces. */
@@ -53,6 +54,6 @@ public final class CheckpointLoader {
       throw new CheckpointException("checkpoint at " + dir + " is v" + checkpoint.version()
           + ", the published record says v" + meta.version());
     }
-    return ServingModel.load(checkpoint, layers);
+    return ServingModel.load(checkpoint, layers, RelationLabels.readFrom(dir));
   }
 }

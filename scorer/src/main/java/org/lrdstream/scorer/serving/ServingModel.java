@@ -1,5 +1,7 @@
 package org.lrdstream.scorer.serving;
 
+import org.lrdstream.state.checkpoint.RelationLabels;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -56,6 +58,8 @@ public final class ServingModel implements AutoCloseable {
   private final int d;
   private final int n;
   private final float timeScalar;
+
+  private Map<String, String> labels = Map.of();
 
   private ServingModel(Checkpoint c, LrdModel model, NDManager manager) {
     this.version = c.version();
@@ -118,6 +122,11 @@ public final class ServingModel implements AutoCloseable {
    * @param layers self-attention layers to run (0 = all); fewer runs the first {@code layers} only
    */
   public static ServingModel load(Checkpoint c, int layers) {
+    return load(c, layers, new RelationLabels(Map.of(), "none"));
+  }
+
+  /** As {@link #load(Checkpoint, int)}, naming relations in reasons with the checkpoint's labels. */
+  public static ServingModel load(Checkpoint c, int layers, RelationLabels labels) {
     var checkpoint = c;
     int trained = c.config().path("layers").asInt(-1);
     if (layers > 0 && layers != trained) {
@@ -134,7 +143,9 @@ public final class ServingModel implements AutoCloseable {
       // the parameters require gradients for training; inference records none (per native thread)
       JniUtils.setGradMode(false);
       var model = ModelCheckpoint.fromCheckpoint(checkpoint, manager, null);
-      return new ServingModel(checkpoint, model, manager);
+      var serving = new ServingModel(checkpoint, model, manager);
+      serving.labels = labels.labels();
+      return serving;
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -320,7 +331,7 @@ public final class ServingModel implements AutoCloseable {
         }
       }
       var reason = bestR < 0 ? new Reason(null, null)
-          : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]));
+          : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]), labels.get(names.get(bestR)));
       items.add(new RecommendedItem(itemId((int) cands[k]), s.scores()[k], reason));
     }
     return new Result(items, c, h.skipped(), false);

@@ -150,4 +150,24 @@ class ServingModelTest {
     assertThatThrownBy(() -> CheckpointLoader.fromDirectory(tmp.resolve("missing"), 0))
         .isInstanceOf(CheckpointException.class).hasMessageContaining("does not exist");
   }
+
+  @Test
+  void reasonsCarryTheLabelsStoredBesideTheCheckpoint(@TempDir Path tmp) {
+    var dir = tmp.resolve("ckpt");
+    var c = TinyCheckpoints.checkpoint(1, 11, Map.of());
+    org.lrdstream.state.checkpoint.CheckpointFiles.write(c, dir);
+    var labels = new java.util.HashMap<String, String>();
+    c.relations().forEach(r -> labels.put(r, "label of " + r));
+    new org.lrdstream.state.checkpoint.RelationLabels(labels, "test").writeTo(dir);
+    var history = List.of(new HistoryEntry("i1", 0), new HistoryEntry("i2", 3_600_000));
+    try (var labelled = CheckpointLoader.fromDirectory(dir, 0); var plain = ServingModel.load(c, 0)) {
+      var items = labelled.recommend("u1", history, 7_200_000, 5, 3, true, 2).items();
+      assertThat(items).isNotEmpty().allSatisfy(it -> {
+        assertThat(it.reason().relation()).isNotNull();
+        assertThat(it.reason().label()).isEqualTo("label of " + it.reason().relation());
+      });
+      assertThat(plain.recommend("u1", history, 7_200_000, 5, 3, true, 2).items())
+          .allSatisfy(it -> assertThat(it.reason().label()).isNull());
+    }
+  }
 }

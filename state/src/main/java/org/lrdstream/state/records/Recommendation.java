@@ -35,9 +35,16 @@ public record Recommendation(
 
   /**
    * Why an item is recommended: the relation ({@code complement}, {@code share-category}, a latent
-   * relation...) and the history item it relates to; both null when none explains it.
+   * relation...) and the history item it relates to; both null when none explains it. {@code label}
+   * is the relation's human-readable name when the model has one (from {@code lrd relations}, e.g.
+   * "ink / toner / cartridge" for {@code latent-3}), else absent.
    */
   public record Reason(
       @JsonInclude(JsonInclude.Include.NON_NULL) String relation,
-      @JsonProperty("because_of") @JsonInclude(JsonInclude.Include.NON_NULL) String becauseOf) {}
+      @JsonProperty("because_of") @JsonInclude(JsonInclude.Include.NON_NULL) String becauseOf,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String label) {
+    public Reason(String relation, String becauseOf) {
+      this(relation, becauseOf, null);
+    }
+  }
 }
