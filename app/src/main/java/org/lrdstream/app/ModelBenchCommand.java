@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Training-epoch and evaluation-pass speed of a model, with its FLOP rate.",
       "Times whole training epochs and whole evaluation passes (every dev user against its 100",
       "candidates) of a model on a data set, as the paper's reference implementation is timed, and",
       "the achieved FLOP rate (analytic count of the matrix products; see BENCHMARKS.md) against the",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Online training quality and freshness: replay train+dev, evaluate on test.",
       "Starts an embedded broker, ingest and the online trainer (cold, or warm from CKPT), replays",
       "the data set's train and dev interactions in time order, then evaluates the trainer's last",
       "checkpoint on the test split with the paper's protocol. Reports test HR/NDCG@5/10, freshness",

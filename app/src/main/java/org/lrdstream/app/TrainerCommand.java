@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
+      "Runs the online trainer: micro-batches from the stream, checkpoints announced.",
       "Trains the model online until stopped: micro-batches of 'sequence-events' (BPR, KGE and LRD",
       "losses), tables grown for new users, items and attribute values, checkpoints written to",
       "--checkpoint-dir and announced on 'model-checkpoints'. Resumes from the newest intact",
