@@ -33,6 +33,7 @@ import org.lrdstream.model.ModelConfig;
 import org.lrdstream.scorer.ScorerConfig;
 import org.lrdstream.scorer.ScorerService;
 import org.lrdstream.state.Topics;
+import org.lrdstream.state.checkpoint.CheckpointFiles;
 import org.lrdstream.state.checkpoint.DurableFiles;
 import org.lrdstream.state.metrics.MetricsServer;
 import org.lrdstream.state.metrics.Observability;
@@ -152,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
           // the relations section: at most once a minute (the analysis reads the live model)
           if (System.nanoTime() - relationsAt.get() > 60e9) {
             relationsAt.set(System.nanoTime());
-            live.relations(relationsSection(m, meta.version()));
+            live.relations(relationsSection(m, meta, dataset, texts));
           }
         }
       }, Duration.ofMinutes(5));
@@ -302,8 +303,45 @@ public final class DemoCommand implements Callable<Integer> {
         .toList();
   }
 
-  private static String relationsSection(LrdModel m, long version) {
-    return RelationsHtml.of(RelationAnalysis.similarityOnly(m), version, row -> Integer.toString(row));
+  /**
+   * The relations section of the live page for the model just published: the similarity of its
+   * relation embeddings and, with an LRD head, each relation's top item pairs among pairs of the
+   * replayed data set's histories (mapped to the model's rows through the checkpoint's item ids).
+   */
+  private static String relationsSection(LrdModel m, CheckpointMetadata meta, Dataset data, Map<String, String> texts) {
+    if (!m.config().lrdEnabled() || meta.path() == null) {
+      return RelationsHtml.of(RelationAnalysis.similarityOnly(m), meta.version(), row -> Integer.toString(row));
+    }
+    List<String> ids;
+    try {
+      ids = JSON.convertValue(JSON.readTree(Path.of(meta.path()).resolve(CheckpointFiles.META).toFile()).path("items"),
+          JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    } catch (java.io.IOException e) {
+      return "<p>Cannot read the item ids of checkpoint v" + meta.version() + ": " + LiveDashboard.esc(e.getMessage()) + "</p>";
+    }
+    var rowOf = new java.util.HashMap<String, Integer>();
+    int rows = Math.min(ids.size() - 1, m.items().numItems());
+    for (int i = 1; i <= rows; i++) {
+      rowOf.put(ids.get(i), i);
+    }
+    var candidates = org.lrdstream.trainer.analysis.TopPairs.candidatePairs(data, 20, 50_000, 1);
+    var heads = new java.util.ArrayList<Integer>();
+    var tails = new java.util.ArrayList<Integer>();
+    for (int k = 0; k < candidates[0].length; k++) {
+      var h = rowOf.get(data.catalog().externalId(candidates[0][k]));
+      var t = rowOf.get(data.catalog().externalId(candidates[1][k]));
+      if (h != null && t != null) {
+        heads.add(h);
+        tails.add(t);
+      }
+    }
+    if (heads.isEmpty()) {
+      return RelationsHtml.of(RelationAnalysis.similarityOnly(m), meta.version(), row -> Integer.toString(row));
+    }
+    var pairs = new int[][] {heads.stream().mapToInt(Integer::intValue).toArray(), tails.stream().mapToInt(Integer::intValue).toArray()};
+    java.util.function.IntFunction<String> text = row -> row < ids.size() ? texts.getOrDefault(ids.get(row), ids.get(row)) : "";
+    var result = RelationAnalysis.analyse(m, pairs, text, rows, new RelationAnalysis.Options(3, 20, 0, 2, 5, 1));
+    return RelationsHtml.of(result, meta.version(), text);
   }
 
   /** The status line, from the same scrape the live page reads. */

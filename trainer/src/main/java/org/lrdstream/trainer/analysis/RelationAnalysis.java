@@ -83,11 +83,23 @@ public final class RelationAnalysis {
       return new Result(schema.names(), sim, means, 0, relations, "none (no LRD head)");
     }
     var pairs = TopPairs.candidatePairs(data, o.window(), o.maxPairs(), o.seed());
+    return analyse(model, pairs, data.catalog()::text, data.numItems(), o);
+  }
+
+  /**
+   * The same for given candidate pairs (rows of the model) and item texts by row: for a model whose
+   * rows are not a data set's (the online trainer's vocabulary).
+   */
+  public static Result analyse(LrdModel model, int[][] pairs, java.util.function.IntFunction<String> text, int numItems, Options o) {
+    var schema = model.schema();
+    int r = schema.size();
+    var sim = RelationSimilarity.cosine(model.parameters().get("relation").toFloatArray(), r, model.config().dim());
+    var means = groupMeans(schema, sim);
     var scan = TopPairs.top(model, pairs, o.top(), o.maxPerItem());
     var tops = scan.top();
     var texts = new ArrayList<String>();
-    for (int i = 1; i <= data.numItems(); i++) {
-      texts.add(data.catalog().text(i));
+    for (int i = 1; i <= numItems; i++) {
+      texts.add(text.apply(i));
     }
     var labeler = new RelationLabeler(texts);
     var relations = new ArrayList<Relation>();
@@ -96,10 +108,10 @@ public final class RelationAnalysis {
       var seen = new java.util.HashSet<Integer>();
       for (var p : tops.get(k)) {
         if (seen.add(p.head())) {
-          group.add(data.catalog().text(p.head()));
+          group.add(text.apply(p.head()));
         }
         if (seen.add(p.tail())) {
-          group.add(data.catalog().text(p.tail()));
+          group.add(text.apply(p.tail()));
         }
       }
       var kw = labeler.keywords(group, o.keywords());
