@@ -18,12 +18,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Online training quality and freshness: replay train+dev, evaluate on test.",
-      "Starts an embedded broker, ingest and the online trainer (cold, or warm from CKPT), replays",
-      "the data set's train and dev interactions in time order, then evaluates the trainer's last",
-      "checkpoint on the test split with the paper's protocol. Reports test HR/NDCG@5/10, freshness",
-      "p50/p99 (broker append of an event to the announcement of the first checkpoint trained on",
-      "it), examples/s and the number of checkpoints. Prints one JSON object as its last line."
+      "The online trainer's test quality, freshness and examples/s on a replayed data set.",
+      "Starts an embedded broker, ingest and the online trainer (cold, or warm from CKPT), replays "
+          + "the data set's train and dev interactions in time order, then evaluates the trainer's "
+          + "last checkpoint on the test split with the paper's protocol. Reports test "
+          + "HR/NDCG@5/10, freshness p50/p99 (broker append of an event to the announcement of the "
+          + "first checkpoint trained on it), examples/s and the number of checkpoints. Prints one "
+          + "JSON object as its last line."
     })
 public final class OnlineBenchCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data set directory (ReChorus format).")

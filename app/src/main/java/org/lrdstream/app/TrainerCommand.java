@@ -23,12 +23,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the online trainer: micro-batches from the stream, checkpoints announced.",
-      "Trains the model online until stopped: micro-batches of 'sequence-events' (BPR, KGE and LRD",
-      "losses), tables grown for new users, items and attribute values, checkpoints written to",
-      "--checkpoint-dir and announced on 'model-checkpoints'. Resumes from the newest intact",
-      "checkpoint of --checkpoint-dir; else starts from --warm-start; else cold. Without",
-      "--bootstrap-servers it starts an embedded broker."
+      "Trains the model online from 'sequence-events', publishing checkpoints.",
+      "Runs until stopped: micro-batches of sequence events (BPR, KGE and LRD losses), tables grown "
+          + "for new users, items and attribute values, checkpoints written to --checkpoint-dir and "
+          + "announced on 'model-checkpoints'. Resumes from the newest intact checkpoint of "
+          + "--checkpoint-dir; else starts from --warm-start; else cold. Without --bootstrap-servers "
+          + "it starts an embedded broker."
     })
 public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", paramLabel = "B", description = "Kafka cluster (default: an embedded broker).")

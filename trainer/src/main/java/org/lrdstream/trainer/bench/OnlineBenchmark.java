@@ -110,7 +110,7 @@ public final class OnlineBenchmark {
         b.warmStart = warm;
         var config = b.build();
         var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(work.resolve("ingest"));
-        var watch = new Watch();
+        var watch = new Watch(plan.interactions().size());
         CheckpointMetadata last;
         long t0;
         long tEnd;
@@ -147,7 +147,7 @@ public final class OnlineBenchmark {
           if (trainer.failure() != null) {
             throw new IllegalStateException("trainer failed: " + trainer.failure().getMessage(), trainer.failure());
           }
-          tEnd = watch.lastPublishedNanos;
+          tEnd = watch.coveredAllNanos > 0 ? watch.coveredAllNanos : watch.lastPublishedNanos;
           last = watch.last;
           Thread.sleep(300); // the append times of the last events, if that poll has not returned them yet
           var fresh = watch.freshness(appended.times());
@@ -212,6 +212,14 @@ public final class OnlineBenchmark {
     private final Map<String, Long> coveredAt = new HashMap<>();
     volatile CheckpointMetadata last;
     volatile long lastPublishedNanos;
+    /** When the first checkpoint covering every replayed event was announced. */
+    volatile long coveredAllNanos;
+    private final long expected;
+
+    Watch(long expected) {
+      this.expected = expected;
+    }
+
     volatile int published;
     volatile long steps;
     volatile long replayed;
@@ -244,6 +252,9 @@ public final class OnlineBenchmark {
       uncovered.clear();
       last = meta;
       lastPublishedNanos = System.nanoTime();
+      if (coveredAllNanos == 0 && coveredAt.size() >= expected) {
+        coveredAllNanos = lastPublishedNanos;
+      }
       published++;
     }
 

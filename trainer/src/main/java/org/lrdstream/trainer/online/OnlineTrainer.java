@@ -30,6 +30,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.lrdstream.encoder.TextEncoder;
 import org.lrdstream.model.Adam;
+import org.lrdstream.model.Backbone;
+import org.lrdstream.model.FrequencyInit;
+import org.lrdstream.model.TemporalDecay;
 import org.lrdstream.model.LrdModel;
 import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.model.ModelConfig;
@@ -450,7 +453,7 @@ public final class OnlineTrainer implements AutoCloseable {
         // count in advance, so a cold start weighs KGE by 1 (name a weight: kda+lrd@gamma=12.5)
         modelConfig = modelConfig.toBuilder().gammaKge(1f).build();
       }
-      model = new LrdModel(modelConfig, schema, tables, vocab.numUsers(), manager, config.seed(), null);
+      model = new LrdModel(modelConfig, schema, tables, vocab.numUsers(), manager, config.seed(), coldDecayInit());
       adam = new Adam(modelConfig.learningRate(), modelConfig.l2());
     } else if (vocab.tablesChanged()) {
       var grown = ModelGrowth.grow(model, adam, vocab.itemTables(), vocab.numUsers(), manager, config.seed() + steps);
@@ -461,6 +464,26 @@ public final class OnlineTrainer implements AutoCloseable {
       graph = new KnowledgeGraph(vocab.catalog(), model.schema(), model.items());
       graphCatalogVersion = vocab.catalogVersion();
     }
+  }
+
+  /**
+   * KDA's decay of a cold start. Offline, the DFT initialisation is the spectrum of the observed
+   * intervals per relation; a stream has observed none yet, so every relation starts from the
+   * spectrum of a flat histogram — the same positive decay at every interval. (A random start would
+   * leave a relation whose decay starts below 0 clamped to 0 with no gradient: dead for good.)
+   */
+  private float[][][] coldDecayInit() {
+    if (modelConfig.backbone() != Backbone.KDA || modelConfig.freqInit() != FrequencyInit.DFT) {
+      return null;
+    }
+    int f = modelConfig.freqDim();
+    var flat = new double[2 * (f - 1)];
+    java.util.Arrays.fill(flat, 1);
+    var out = new float[schema.size()][][];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = TemporalDecay.dftOf(flat, f);
+    }
+    return out;
   }
 
   // ---- checkpoints ------------------------------------------------------------------------------
