@@ -448,11 +448,6 @@ public final class OnlineTrainer implements AutoCloseable {
   private void ensureModel() {
     if (model == null) {
       var tables = vocab.itemTables();
-      if (modelConfig.gammaKge() < 0) {
-        // γ = auto is #triplets / #training interactions of a fixed data set; a stream has no such
-        // count in advance, so a cold start weighs KGE by 1 (name a weight: kda+lrd@gamma=12.5)
-        modelConfig = modelConfig.toBuilder().gammaKge(1f).build();
-      }
       model = new LrdModel(modelConfig, schema, tables, vocab.numUsers(), manager, config.seed(), coldDecayInit());
       adam = new Adam(modelConfig.learningRate(), modelConfig.l2());
     } else if (vocab.tablesChanged()) {
