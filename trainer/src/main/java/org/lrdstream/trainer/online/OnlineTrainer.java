@@ -614,7 +614,7 @@ public final class OnlineTrainer implements AutoCloseable {
     vocab = Vocabulary.empty(List.copyOf(attributes), List.copyOf(relations), encoder.dimension());
     if (modelConfig.gammaKge() < 0) {
       // γ = auto is #triplets / #training interactions of a data set, which a stream does not know
-      // up front: a cold start takes the offline default before auto, 1 (set --gamma to choose)
+      // up front: a cold start takes 1 (name a weight with --model, e.g. kda+lrd@gamma=12.5)
       modelConfig = modelConfig.toBuilder().gammaKge(1f).build();
     }
     log.info("cold start: relations {}, γ = {}", schema.names(), modelConfig.gammaKge());
