@@ -109,7 +109,8 @@ public final class ExperimentReport {
       sb.append("| ").append(e.getKey()).append(" | ").append(rs.size());
       for (var m : METRICS) {
         var v = rs.stream().mapToDouble(r -> r.test().get(m)).toArray();
-        sb.append(String.format(" | %.4f ± %.4f", Stats.mean(v), Stats.std(v)));
+        // one seed has no spread to show
+        sb.append(v.length < 2 ? String.format(" | %.4f", Stats.mean(v)) : String.format(" | %.4f ± %.4f", Stats.mean(v), Stats.std(v)));
       }
       sb.append(String.format(" | %.1f (%.1f) | %.1f | %.1f |\n",
           rs.stream().mapToInt(RunRecord::epochs).average().orElse(0),
