@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ModelBenchCommand.class,
       ScorerBenchCommand.class,
       OnlineBenchCommand.class,
+      RerankBenchCommand.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

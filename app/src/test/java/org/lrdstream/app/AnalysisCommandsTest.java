@@ -80,4 +80,21 @@ class AnalysisCommandsTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("give the data set the checkpoint was trained on");
   }
+
+  @Test
+  void rerankBenchComparesTheScorersPathWithTheFullModelOnTheSameUsers() throws Exception {
+    var r = ExperimentCommandTest.run("bench", "rerank", "--checkpoint", checkpoint.toString(), "--data", office.toString(),
+        "--users", "20", "--candidates", "30,2420");
+    assertThat(r.exit()).as(r.err()).isZero();
+    var lines = r.out().strip().split("\n");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(json.path("users").asInt()).isEqualTo(20);
+    assertThat(json.path("rerank")).hasSize(2);
+    // with every item a candidate, the scorer's path ranks exactly as the full model does
+    var all = json.path("rerank").get(1);
+    assertThat(all.path("candidates").asInt()).isEqualTo(2420);
+    assertThat(all.path("HR@10").asDouble()).isEqualTo(json.path("full_catalog").path("HR@10").asDouble());
+    assertThat(all.path("NDCG@10").asDouble()).isCloseTo(json.path("full_catalog").path("NDCG@10").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-9));
+  }
 }
