@@ -211,8 +211,12 @@ public final class DemoCommand implements Callable<Integer> {
         stop.countDown();
         live.close();
         scorer.close();
-        trainer.close();
+        trainer.close(); // publishes a last checkpoint of what it trained since the previous one
         ingest.close();
+        if (server != null) {
+          server.close();
+        }
+        broker.close(); // a clean broker log for the next run (close is idempotent)
       }, "lrd-demo-shutdown");
       Runtime.getRuntime().addShutdownHook(shutdown);
 
@@ -221,6 +225,10 @@ public final class DemoCommand implements Callable<Integer> {
       boolean terminal = System.console() != null;
       while (true) {
         Thread.sleep(1000);
+        if (stop.getCount() == 0) {
+          // Ctrl-C: the shutdown hook is closing every part; the JVM exits when it is done
+          Thread.currentThread().join();
+        }
         if (replayFailure.get() != null) {
           throw new IllegalStateException("replay failed: " + replayFailure.get().getMessage(), replayFailure.get());
         }
