@@ -59,7 +59,15 @@ public final class IngestService implements AutoCloseable {
    * reason, duplicates, items stored) — to a Micrometer registry, for {@code /metrics}.
    */
   public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-    new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(registry);
+    // sensors made on first use (a reject reason, a relation in a reason) appear at the next
+    // refresh: every 5 s rather than Micrometer's default minute
+    var refresh = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      var t = new Thread(r, "lrd-metrics-refresh");
+      t.setDaemon(true);
+      return t;
+    });
+    new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams, java.util.List.of(), refresh,
+        java.time.Duration.ofSeconds(5)).bindTo(registry);
   }
 
   public KafkaStreams streams() {
