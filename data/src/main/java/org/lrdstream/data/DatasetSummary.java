@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * What {@code lrd data info} prints: the size of a data set, its predefined relations with their
- * triplet counts, and how many items have a text for the encoder.
+ * triplet counts, how many items have a text for the encoder, and the popularity ranking's metrics
+ * on dev and test (a yardstick for the held-out rows).
  */
 public record DatasetSummary(
     String name,
@@ -17,7 +18,8 @@ public record DatasetSummary(
     int testRows,
     int negativesPerRow,
     List<RelationCount> relations,
-    int itemsWithText) {
+    int itemsWithText,
+    PopularityBaseline popularity) {
 
   /** One predefined relation: from an attribute ({@code values} of them) or an item-item list. */
   public record RelationCount(String relation, int values, long triplets) {}
@@ -36,7 +38,7 @@ public record DatasetSummary(
     }
     int negatives = d.test().isEmpty() ? 0 : d.test().get(0).negatives().length;
     return new DatasetSummary(d.name(), d.numUsers(), d.numItems(), d.train().size(), d.dev().size(),
-        d.test().size(), negatives, List.copyOf(relations), withText);
+        d.test().size(), negatives, List.copyOf(relations), withText, PopularityBaseline.of(d));
   }
 
   public int interactions() {
@@ -60,6 +62,11 @@ public record DatasetSummary(
     }
     sb.append(String.format(Locale.ROOT, "item texts    %,d of %,d items (%.1f%%)%n", itemsWithText, items,
         items == 0 ? 0.0 : 100.0 * itemsWithText / items));
+    if (devRows + testRows > 0) {
+      sb.append(String.format(Locale.ROOT, "popularity    ranking by training count, %d negatives per row, ties against the target%n",
+          negativesPerRow));
+      sb.append(popularity.render());
+    }
     return sb.toString();
   }
 }
