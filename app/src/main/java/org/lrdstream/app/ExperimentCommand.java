@@ -102,7 +102,8 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--alpha", paramLabel = "X", description = "Weight α of the entropy term (default 0.1).")
   Float alpha;
 
-  @Option(names = "--entropy", paramLabel = "SIGN", description = "maximise (paper, default) or minimise (reference code).")
+  @Option(names = "--entropy", paramLabel = "SIGN", description = "The sign of LRD's entropy term: maximise (the paper, default), minimise (the reference code), "
+          + "or balanced (this project: peaked per pair, relations used evenly; any case).")
   EntropySign entropy;
 
   @Option(names = "--leave-one-latent", arity = "1", paramLabel = "BOOL",

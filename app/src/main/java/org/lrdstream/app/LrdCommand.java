@@ -36,7 +36,17 @@ public final class LrdCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(run(args));
+  }
+
+  /** Runs a command on the standard streams and returns its exit code. */
+  static int run(String... args) {
+    var cli = commandLine();
+    int code = cli.execute(args);
+    // picocli's writers flush on println only: what a command print()s last must not be lost
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return code;
   }
 
   /** The configured command line, shared by {@link #main} and the tests. */

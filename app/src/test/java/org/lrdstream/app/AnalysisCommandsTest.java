@@ -59,6 +59,25 @@ class AnalysisCommandsTest {
   }
 
   @Test
+  void explainReachesStandardOutputWhenRunAsTheCommand() {
+    // the command line as main() runs it, on System.out: Markdown ends with print(), which picocli's
+    // writer does not flush by itself (this printed nothing once)
+    var saved = System.out;
+    var bytes = new java.io.ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setOut(new java.io.PrintStream(bytes, false, java.nio.charset.StandardCharsets.UTF_8));
+      exit = LrdCommand.run("explain", "--checkpoint", checkpoint.toString(), "--data", office.toString(), "--user", "3",
+          "--top", "2");
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(exit).isZero();
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("# User 3: test target", "## Top recommendations over the whole catalog");
+  }
+
+  @Test
   void explainPrintsTheUsersHistoryRanksAndReasons() {
     var r = ExperimentCommandTest.run("explain", "--checkpoint", checkpoint.toString(), "--baseline", checkpoint.toString(),
         "--data", office.toString(), "--user", "3", "--top", "4");
