@@ -14,6 +14,7 @@ import org.lrdstream.data.HeldOut;
 import org.lrdstream.data.ReChorusReader;
 import org.lrdstream.model.ModelCheckpoint;
 import org.lrdstream.scorer.serving.CheckpointLoader;
+import org.lrdstream.scorer.serving.Retrieval;
 import org.lrdstream.scorer.serving.ServingModel;
 import org.lrdstream.state.checkpoint.CheckpointFiles;
 import org.lrdstream.state.progress.ProgressBar;
@@ -53,6 +54,11 @@ public final class RerankBenchCommand implements Callable<Integer> {
       description = "Candidate counts to measure. Default: ${DEFAULT-VALUE}.")
   List<Integer> candidates;
 
+  @Option(names = "--retrieval", split = ",", defaultValue = "model", paramLabel = "R[,R...]",
+      description = "How retrieval summarises the history: model (the forward pass with uniform intensities, the scorer's "
+          + "default) or mean (mean item embedding); several to compare them on the same users. Default: ${DEFAULT-VALUE}.")
+  List<Retrieval> retrievals;
+
   @Option(names = "--users", defaultValue = "500", paramLabel = "U",
       description = "A seeded sample of U test users, the same for every method (0 = all). Default: ${DEFAULT-VALUE}.")
   int users;
@@ -76,25 +82,30 @@ public final class RerankBenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Metrics full;
     try (var manager = NDManager.newBaseManager("PyTorch"); var model = ModelCheckpoint.fromCheckpoint(c, manager, null)) {
-      err.printf(Locale.ROOT, "rerank: full model on every unseen item for %,d users ...%n", rows.size());
-      full = new Evaluator(histories, 16, 1).evaluateFullCatalog(model, rows, true, 0, seed);
+      var bar = new ProgressBar("full catalog", rows.size(), err);
+      full = new Evaluator(histories, 16, 1).evaluateFullCatalog(model, rows, true, 0, seed, () -> bar.step(1));
+      bar.done();
     }
     out.put("full_catalog", metrics(full, (System.nanoTime() - t0) / 1e9));
     var reranked = new ArrayList<Object>();
     try (var serving = CheckpointLoader.fromDirectory(checkpoint, 0)) {
-      for (int n : candidates) {
-        long t = System.nanoTime();
-        var acc = new Metrics.Accumulator();
-        var bar = new ProgressBar("rerank " + n, rows.size(), err);
-        for (var row : rows) {
-          acc.add(rank(serving, dataset, histories, row, n));
-          bar.step(1);
+      for (var retrieval : retrievals) {
+        serving.retrieval(retrieval);
+        for (int n : candidates) {
+          long t = System.nanoTime();
+          var acc = new Metrics.Accumulator();
+          var bar = new ProgressBar("rerank " + n + " (" + retrieval.name().toLowerCase(Locale.ROOT) + ")", rows.size(), err);
+          for (var row : rows) {
+            acc.add(rank(serving, dataset, histories, row, n));
+            bar.step(1);
+          }
+          bar.done();
+          var m = metrics(acc.result(), (System.nanoTime() - t) / 1e9);
+          m.put("candidates", n);
+          m.put("retrieval", retrieval.name().toLowerCase(Locale.ROOT));
+          m.put("hr10_vs_full", full.hr10() == 0 ? null : acc.result().hr10() / full.hr10());
+          reranked.add(m);
         }
-        bar.done();
-        var m = metrics(acc.result(), (System.nanoTime() - t) / 1e9);
-        m.put("candidates", n);
-        m.put("hr10_vs_full", full.hr10() == 0 ? null : acc.result().hr10() / full.hr10());
-        reranked.add(m);
       }
     }
     out.put("rerank", reranked);

@@ -74,7 +74,7 @@ public final class LrdModel implements AutoCloseable {
         params.normal("decay.imag", rng, 0.01f, r, f);
       }
     }
-    RelationSelfAttention.create(params, rng, config.layers(), d);
+    RelationSelfAttention.create(params, rng, config.layers(), d, config.block());
     if (config.lrdEnabled()) {
       int in = config.lrdInput() == LrdInput.TEXT ? items.textDim() : d;
       params.normal("lrd.proj.weight", rng, 0.01f, d, in);
@@ -165,13 +165,43 @@ public final class LrdModel implements AutoCloseable {
       a = a.mul(decay.expandDims(1));
     }
     var s = RelationAttention.aggregate(a, eh).reshape((long) b * c, r, d);
-    var h = RelationSelfAttention.forward(params, s, config.layers(), config.heads(), config.dropout(), training);
+    var h = RelationSelfAttention.forward(params, s, config.layers(), config.heads(), config.dropout(), training, config.block());
     var pooled = h.mean(new int[] {1}).reshape(b, c, d); // AGG = mean (eq. 10)
     var users = m.create(batch.users());
     var u = gather(users, params.get("user")).expandDims(1); // B,1,d
     var bias = gather(cands, params.get("itemBias").expandDims(1)).reshape(b, c);
     var y = pooled.add(u).mul(ej).sum(new int[] {2}).add(bias);
     return new Forward(y, a);
+  }
+
+  /**
+   * A candidate-free summary of each history in a batch, for catalog-wide retrieval: the forward
+   * pass with the candidate-dependent intensities replaced by uniform ones over the valid history
+   * (then KDA's decay, the relation self-attention and the pooling as in {@link #forward}), plus the
+   * user embedding. {@code query · E_j + b_j} has the form of the model's score of item j (eq. 9)
+   * and costs one dot product per item. The batch's candidates are ignored.
+   *
+   * @return B×d
+   */
+  public NDArray retrievalQuery(NDManager m, ScoreBatch batch) {
+    int b = batch.size();
+    int n = batch.historyLength();
+    int r = schema.size();
+    int d = config.dim();
+    var entity = params.get("entity");
+    var hist = m.create(batch.history(), new Shape(b, n));
+    var mask = hist.gt(0).toType(DataType.FLOAT32, false);
+    var uniform = mask.div(mask.sum(new int[] {1}, true).maximum(1f)); // B,n
+    var a = m.ones(new Shape(b, 1, r, n)).mul(uniform.reshape(b, 1, 1, n));
+    if (config.backbone() == Backbone.KDA) {
+      var x = m.create(batch.intervals(), new Shape(b, n));
+      var decay = TemporalDecay.decay(x, params.get("decay.real"), params.get("decay.imag")); // B,R,n
+      a = a.mul(decay.expandDims(1));
+    }
+    var s = RelationAttention.aggregate(a, gather(hist, entity)).reshape(b, r, d);
+    var h = RelationSelfAttention.forward(params, s, config.layers(), config.heads(), config.dropout(), false, config.block());
+    var u = gather(m.create(batch.users()), params.get("user"));
+    return h.mean(new int[] {1}).add(u);
   }
 
   // ---- losses ---------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ import java.util.Locale;
  * @param l2 L2 penalty (weight decay on every non-bias parameter, as torch.optim.Adam)
  * @param batchSize training batch size
  * @param timeScalar seconds per time unit of KDA's intervals (60: minutes)
+ * @param block the self-attention's form ({@link AttentionBlock}; null, as in checkpoints written
+ *     before it existed, reads as {@link AttentionBlock#STACKED})
  */
 public record ModelConfig(
     Backbone backbone,
@@ -47,9 +49,13 @@ public record ModelConfig(
     float learningRate,
     float l2,
     int batchSize,
-    float timeScalar) {
+    float timeScalar,
+    AttentionBlock block) {
 
   public ModelConfig {
+    if (block == null) {
+      block = AttentionBlock.STACKED;
+    }
     if (dim % heads != 0) {
       throw new IllegalArgumentException("dim " + dim + " must be a multiple of heads " + heads);
     }
@@ -102,7 +108,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -125,6 +131,7 @@ public record ModelConfig(
           case "gamma" -> b.gammaKge(Float.parseFloat(value));
           case "lr" -> b.learningRate(Float.parseFloat(value));
           case "l2" -> b.l2(Float.parseFloat(value));
+          case "block" -> b.block(parseBlock(value, name));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -133,6 +140,14 @@ public record ModelConfig(
       }
     }
     return b.build();
+  }
+
+  private static AttentionBlock parseBlock(String value, String name) {
+    try {
+      return AttentionBlock.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model '" + name + "': block must be stacked or shared, got '" + value + "'");
+    }
   }
 
   public static Builder builder() {
@@ -165,6 +180,7 @@ public record ModelConfig(
     private float l2 = 1e-6f;
     private int batchSize = 256;
     private float timeScalar = 60f;
+    private AttentionBlock block = AttentionBlock.STACKED;
 
     Builder() {}
 
@@ -174,7 +190,7 @@ public record ModelConfig(
       alphaEntropy = c.alphaEntropy; entropySign = c.entropySign; leaveOneLatent = c.leaveOneLatent;
       lrdInput = c.lrdInput; gammaKge = c.gammaKge; freqInit = c.freqInit; freqDim = c.freqDim;
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
-      batchSize = c.batchSize; timeScalar = c.timeScalar;
+      batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -197,11 +213,12 @@ public record ModelConfig(
     public Builder l2(float v) { l2 = v; return this; }
     public Builder batchSize(int v) { batchSize = v; return this; }
     public Builder timeScalar(float v) { timeScalar = v; return this; }
+    public Builder block(AttentionBlock v) { block = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block);
     }
   }
 }

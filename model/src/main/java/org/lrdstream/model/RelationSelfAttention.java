@@ -9,12 +9,31 @@ import ai.djl.nn.norm.LayerNorm;
  * L layers of multi-head self-attention across the relation vectors (MODEL.md step 5, the paper's
  * eq. 10), each as the reference's TransformerLayer: attention without output projection, dropout,
  * residual and LayerNorm, then a 2-layer feed-forward of width d, dropout, residual and LayerNorm.
- * Parameters are named {@code attn.<l>.<part>}.
+ * Parameters are named {@code attn.<l>.<part>}. With {@link AttentionBlock#SHARED} (the reference
+ * code's form) one block {@code attn.shared.<part>} is applied L times: {@code LN(x + drop(W2·relu(W1
+ * ·MHA(x))))}, the projections without biases.
  */
 public final class RelationSelfAttention {
   private RelationSelfAttention() {}
 
   public static void create(ParameterSet p, java.util.SplittableRandom rng, int layers, int d) {
+    create(p, rng, layers, d, AttentionBlock.STACKED);
+  }
+
+  public static void create(ParameterSet p, java.util.SplittableRandom rng, int layers, int d, AttentionBlock block) {
+    if (block == AttentionBlock.SHARED) {
+      if (layers > 0) {
+        var k = "attn.shared.";
+        p.normal(k + "qkv.weight", rng, 0.01f, 3L * d, d);
+        p.normal(k + "ff1.weight", rng, 0.01f, d, d);
+        p.normal(k + "ff1.bias", rng, 0.01f, d);
+        p.normal(k + "ff2.weight", rng, 0.01f, d, d);
+        p.normal(k + "ff2.bias", rng, 0.01f, d);
+        p.constant(k + "norm.weight", 1f, d);
+        p.constant(k + "norm.bias", 0f, d);
+      }
+      return;
+    }
     for (int l = 0; l < layers; l++) {
       var k = "attn." + l + ".";
       p.normal(k + "qkv.weight", rng, 0.01f, 3L * d, d);
@@ -35,6 +54,18 @@ public final class RelationSelfAttention {
    * @return N×R×d
    */
   public static NDArray forward(ParameterSet p, NDArray x, int layers, int heads, float dropout, boolean training) {
+    return forward(p, x, layers, heads, dropout, training, AttentionBlock.STACKED);
+  }
+
+  /**
+   * @param x N×R×d
+   * @return N×R×d
+   */
+  public static NDArray forward(ParameterSet p, NDArray x, int layers, int heads, float dropout, boolean training,
+      AttentionBlock block) {
+    if (block == AttentionBlock.SHARED) {
+      return forwardShared(p, x, layers, heads, dropout, training);
+    }
     var s = x.getShape();
     long n = s.get(0);
     long r = s.get(1);
@@ -67,6 +98,37 @@ public final class RelationSelfAttention {
       ex = x.getNDArrayInternal();
     }
     return x;
+  }
+
+  private static NDArray forwardShared(ParameterSet p, NDArray x, int layers, int heads, float dropout, boolean training) {
+    var s = x.getShape();
+    long n = s.get(0);
+    long r = s.get(1);
+    long d = s.get(2);
+    var normShape = new Shape(d);
+    var k = "attn.shared.";
+    for (int l = 0; l < layers; l++) {
+      var ex = x.getNDArrayInternal();
+      var all = ex.linear(x, p.get(k + "qkv.weight"), null).singletonOrThrow();
+      var context = attend(all, n, r, d, heads);
+      var ff = context.getNDArrayInternal().linear(context, p.get(k + "ff1.weight"), p.get(k + "ff1.bias")).singletonOrThrow();
+      ff = Activation.relu(ff);
+      ff = ff.getNDArrayInternal().linear(ff, p.get(k + "ff2.weight"), p.get(k + "ff2.bias")).singletonOrThrow();
+      ff = drop(ff, dropout, training).add(x);
+      x = LayerNorm.layerNorm(ff, normShape, p.get(k + "norm.weight"), p.get(k + "norm.bias"), 1e-5f).singletonOrThrow();
+    }
+    return x;
+  }
+
+  /** Multi-head attention of projected Q|K|V (N×R×3d) across the R axis, heads concatenated: N×R×d. */
+  private static NDArray attend(NDArray qkv, long n, long r, long d, int heads) {
+    long dk = d / heads;
+    var all = qkv.reshape(n, r, 3, heads, dk).transpose(2, 0, 3, 1, 4).reshape(3, n * heads, r, dk);
+    var q = all.get(0).mul((float) (1 / Math.sqrt(dk)));
+    var key = all.get(1);
+    var v = all.get(2);
+    var weightsT = key.batchMatMul(q.transpose(0, 2, 1)).softmax(1); // N·h, R_k, R_q
+    return weightsT.transpose(0, 2, 1).batchMatMul(v).reshape(n, heads, r, dk).transpose(0, 2, 1, 3).reshape(n, r, d);
   }
 
   static NDArray drop(NDArray x, float rate, boolean training) {

@@ -41,6 +41,18 @@ class ModelConfigTest {
   }
 
   @Test
+  void theAttentionBlockIsASettingAndOldCheckpointsReadAsStacked() throws Exception {
+    assertThat(ModelConfig.forName("kda").block()).isEqualTo(AttentionBlock.STACKED);
+    assertThat(ModelConfig.forName("kda+lrd@block=shared").block()).isEqualTo(AttentionBlock.SHARED);
+    assertThatThrownBy(() -> ModelConfig.forName("kda@block=deep")).hasMessageContaining("block must be stacked or shared");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(ModelConfig.forName("kda@block=shared"));
+    assertThat(json.treeToValue(tree, ModelConfig.class).block()).isEqualTo(AttentionBlock.SHARED);
+    tree.remove("block"); // a checkpoint written before the setting existed
+    assertThat(json.treeToValue(tree, ModelConfig.class).block()).isEqualTo(AttentionBlock.STACKED);
+  }
+
+  @Test
   void badSettingsAreClearErrors() {
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@depth=3")).hasMessageContaining("unknown setting 'depth'");
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@latent=five")).hasMessageContaining("'five' is not a number for latent");

@@ -113,6 +113,116 @@ class RelationSelfAttentionTest {
     }
   }
 
+  @Test
+  void theSharedBlockIsTheReferenceKdaBlockAppliedLTimes() {
+    int n = 2, r = 3, d = 4, h = 2, layers = 2;
+    try (var m = NDManager.newBaseManager("PyTorch"); var p = new ParameterSet(m)) {
+      var rng = new SplittableRandom(2);
+      RelationSelfAttention.create(p, rng, layers, d, AttentionBlock.SHARED);
+      assertThat(p.all().keySet()).allMatch(k -> k.startsWith("attn.shared.")).doesNotContain("attn.shared.qkv.bias");
+      p.load("attn.shared.norm.weight", new float[] {1.1f, 0.9f, 1.2f, 0.8f});
+      p.load("attn.shared.norm.bias", new float[] {0.1f, -0.1f, 0.05f, 0f});
+      for (var name : new String[] {"attn.shared.qkv.weight", "attn.shared.ff1.weight", "attn.shared.ff2.weight"}) {
+        var v = p.get(name).toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) rng.nextDouble(-1, 1);
+        }
+        p.load(name, v);
+      }
+      var x = new float[n * r * d];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rng.nextDouble(-2, 2);
+      }
+      var out = RelationSelfAttention.forward(p, m.create(x, new Shape(n, r, d)), layers, h, 0f, false,
+          AttentionBlock.SHARED).toFloatArray();
+
+      var wqkv = p.get("attn.shared.qkv.weight").toFloatArray();
+      var w1 = p.get("attn.shared.ff1.weight").toFloatArray();
+      var b1 = p.get("attn.shared.ff1.bias").toFloatArray();
+      var w2 = p.get("attn.shared.ff2.weight").toFloatArray();
+      var b2 = p.get("attn.shared.ff2.bias").toFloatArray();
+      var g = p.get("attn.shared.norm.weight").toFloatArray();
+      var be = p.get("attn.shared.norm.bias").toFloatArray();
+      for (int s = 0; s < n; s++) {
+        double[][] xs = new double[r][d];
+        for (int t = 0; t < r; t++) {
+          for (int j = 0; j < d; j++) {
+            xs[t][j] = x[(s * r + t) * d + j];
+          }
+        }
+        for (int l = 0; l < layers; l++) {
+          // the reference: context = MHA(x) (no biases); W2(relu(W1 context)); LN(x + that)
+          var ctx = attention(xs, wqkv, new float[3 * d], h);
+          var next = new double[r][];
+          for (int t = 0; t < r; t++) {
+            var hdn = affine(w1, b1, ctx[t]);
+            for (int o = 0; o < d; o++) {
+              hdn[o] = Math.max(0, hdn[o]);
+            }
+            next[t] = layerNorm(add(affine(w2, b2, hdn), xs[t]), g, be);
+          }
+          xs = next;
+        }
+        for (int t = 0; t < r; t++) {
+          for (int j = 0; j < d; j++) {
+            assertThat(out[(s * r + t) * d + j]).as("seq %d token %d dim %d", s, t, j).isCloseTo((float) xs[t][j], within(1e-4f));
+          }
+        }
+      }
+    }
+  }
+
+  /** Multi-head attention across the rows of xs, projections W (3d×d) and bias b, heads concatenated. */
+  private static double[][] attention(double[][] xs, float[] w, float[] b, int h) {
+    int r = xs.length;
+    int d = xs[0].length;
+    int dk = d / h;
+    double[][] qkv = new double[r][];
+    for (int t = 0; t < r; t++) {
+      qkv[t] = affine(w, b, xs[t]);
+    }
+    double[][] ctx = new double[r][d];
+    for (int head = 0; head < h; head++) {
+      for (int t = 0; t < r; t++) {
+        double[] sc = new double[r];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u < r; u++) {
+          double dot = 0;
+          for (int j = 0; j < dk; j++) {
+            dot += qkv[t][head * dk + j] * qkv[u][d + head * dk + j];
+          }
+          sc[u] = dot / Math.sqrt(dk);
+          max = Math.max(max, sc[u]);
+        }
+        double z = 0;
+        for (int u = 0; u < r; u++) {
+          sc[u] = Math.exp(sc[u] - max);
+          z += sc[u];
+        }
+        for (int j = 0; j < dk; j++) {
+          double acc = 0;
+          for (int u = 0; u < r; u++) {
+            acc += sc[u] / z * qkv[u][2 * d + head * dk + j];
+          }
+          ctx[t][head * dk + j] = acc;
+        }
+      }
+    }
+    return ctx;
+  }
+
+  private static double[] affine(float[] w, float[] b, double[] v) {
+    var o = new double[b.length];
+    for (int i = 0; i < o.length; i++) {
+      double acc = b[i];
+      for (int j = 0; j < v.length; j++) {
+        acc += w[i * v.length + j] * v[j];
+      }
+      o[i] = acc;
+    }
+    return o;
+  }
+
   private static double[] add(double[] a, double[] b) {
     var o = new double[a.length];
     for (int i = 0; i < a.length; i++) {

@@ -60,6 +60,7 @@ public final class ServingModel implements AutoCloseable {
   private final float timeScalar;
 
   private Map<String, String> labels = Map.of();
+  private volatile Retrieval retrieval = Retrieval.MODEL;
 
   private ServingModel(Checkpoint c, LrdModel model, NDManager manager) {
     this.version = c.version();
@@ -350,21 +351,42 @@ public final class ServingModel implements AutoCloseable {
     return out;
   }
 
-  /** {@code (U_u + mean_i E_vi) · E_j + b_j} for every item j: the cheap catalog-wide retrieval. */
+  /** Sets how the catalog-wide retrieval summarises a history (default {@link Retrieval#MODEL}). */
+  public ServingModel retrieval(Retrieval r) {
+    this.retrieval = java.util.Objects.requireNonNull(r);
+    return this;
+  }
+
+  public Retrieval retrieval() {
+    return retrieval;
+  }
+
+  /**
+   * {@code q · E_j + b_j} for every item j: the cheap catalog-wide retrieval, with {@code q} the
+   * history's summary under the current {@link Retrieval}.
+   */
   float[] retrievalScores(int user, ResolvedHistory h) {
-    var q = new float[d];
-    for (int i = 0; i < h.length(); i++) {
-      int base = (int) h.rows()[i] * d;
-      for (int k = 0; k < d; k++) {
-        q[k] += entity[base + k] / h.length();
-      }
-    }
-    for (int k = 0; k < d; k++) {
-      q[k] += users[user * d + k];
-    }
     float[] dots;
     try (var scope = new NDScope()) {
-      dots = manager.create(q, new Shape(1, d)).matMul(itemMatrixT).toFloatArray();
+      NDArray q;
+      if (retrieval == Retrieval.MODEL) {
+        JniUtils.setGradMode(false);
+        var batch = new ScoreBatch(1, n, 1, new long[] {user}, h.rows(), h.intervals(), new long[] {0});
+        q = model.retrievalQuery(model.manager(), batch);
+      } else {
+        var mean = new float[d];
+        for (int i = 0; i < h.length(); i++) {
+          int base = (int) h.rows()[i] * d;
+          for (int k = 0; k < d; k++) {
+            mean[k] += entity[base + k] / h.length();
+          }
+        }
+        for (int k = 0; k < d; k++) {
+          mean[k] += users[user * d + k];
+        }
+        q = manager.create(mean, new Shape(1, d));
+      }
+      dots = q.matMul(itemMatrixT).toFloatArray();
     }
     for (int j = 0; j < dots.length; j++) {
       dots[j] += itemBias[j];

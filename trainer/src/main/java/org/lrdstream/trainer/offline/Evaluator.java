@@ -166,6 +166,12 @@ public final class Evaluator {
    * seeded sample of at most {@code maxUsers} rows (0 = all).
    */
   public Metrics evaluateFullCatalog(LrdModel model, List<HeldOut> rows, boolean test, int maxUsers, long seed) {
+    return evaluateFullCatalog(model, rows, test, maxUsers, seed, () -> { });
+  }
+
+  /** As {@link #evaluateFullCatalog(LrdModel, List, boolean, int, long)}, calling {@code onRow} after each row. */
+  public Metrics evaluateFullCatalog(LrdModel model, List<HeldOut> rows, boolean test, int maxUsers, long seed,
+      Runnable onRow) {
     var sample = rows;
     if (maxUsers > 0 && rows.size() > maxUsers) {
       var idx = new SplittableRandom(seed).ints(0, rows.size()).distinct().limit(maxUsers).sorted().toArray();
@@ -202,6 +208,7 @@ public final class Evaluator {
         target = scores[0];
         rank = Metrics.rank(target, scores, 1, c);
         acc.add(rank);
+        onRow.run();
       }
     }
     return acc.result();
