@@ -281,14 +281,25 @@ public final class LrdModel implements AutoCloseable {
       inTarget = gather(target, entity);
     }
     var logQ = LatentRelationHead.logDistribution(params, inHist, inTarget, config.leaveOneLatent()); // B,n,R
-    var w = logQ.exp().matMul(params.get("relation")); // B,n,d
     var ej = gather(target, entity).expandDims(1); // B,1,d
-    var pos = DistMult.score(gather(hist, entity), w, ej); // B,n
-    var neg = DistMult.score(gather(m.create(negatives, new Shape(b, n)), entity), w, ej);
-    var valid = mask.sum(new int[] {1}).maximum(1f);
-    var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
-    var rec = meanSig.add(1e-12f).log().neg().mean();
     var pairs = mask.sum().maximum(1f);
+    NDArray rec;
+    if (config.lrdObjective() == LrdObjective.EXPECTED) {
+      // φ_r for every relation at once: (E_v ⊙ E_j) · Rel_rᵀ
+      var relT = params.get("relation").transpose();
+      var pos = gather(hist, entity).mul(ej).matMul(relT); // B,n,R
+      var neg = gather(m.create(negatives, new Shape(b, n)), entity).mul(ej).matMul(relT);
+      var perRelation = logSigmoid(pos).add(logSigmoid(neg.neg())); // B,n,R
+      var perPair = logQ.exp().mul(perRelation).sum(new int[] {2}).neg(); // B,n
+      rec = perPair.mul(mask).sum().div(pairs);
+    } else {
+      var w = logQ.exp().matMul(params.get("relation")); // B,n,d
+      var pos = DistMult.score(gather(hist, entity), w, ej); // B,n
+      var neg = DistMult.score(gather(m.create(negatives, new Shape(b, n)), entity), w, ej);
+      var valid = mask.sum(new int[] {1}).maximum(1f);
+      var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
+      rec = meanSig.add(1e-12f).log().neg().mean();
+    }
     var entropy = LatentRelationHead.entropy(logQ).mul(mask).sum().div(pairs);
     NDArray term = switch (config.entropySign()) {
       case MAXIMISE -> entropy.neg();

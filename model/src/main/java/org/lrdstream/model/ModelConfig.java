@@ -26,6 +26,8 @@ import java.util.Locale;
  * @param l2 L2 penalty (weight decay on every non-bias parameter, as torch.optim.Adam)
  * @param batchSize training batch size
  * @param timeScalar seconds per time unit of KDA's intervals (60: minutes)
+ * @param lrdObjective how LRD's reconstruction uses q ({@link LrdObjective}; null reads as
+ *     {@link LrdObjective#MIXTURE}, the form of checkpoints written before it existed)
  * @param block the self-attention's form ({@link AttentionBlock}; null, as in checkpoints written
  *     before it existed, reads as {@link AttentionBlock#STACKED})
  */
@@ -50,9 +52,13 @@ public record ModelConfig(
     float l2,
     int batchSize,
     float timeScalar,
-    AttentionBlock block) {
+    AttentionBlock block,
+    LrdObjective lrdObjective) {
 
   public ModelConfig {
+    if (lrdObjective == null) {
+      lrdObjective = LrdObjective.MIXTURE;
+    }
     if (block == null) {
       block = AttentionBlock.STACKED;
     }
@@ -108,7 +114,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -132,6 +138,7 @@ public record ModelConfig(
           case "lr" -> b.learningRate(Float.parseFloat(value));
           case "l2" -> b.l2(Float.parseFloat(value));
           case "block" -> b.block(parseBlock(value, name));
+          case "lrd" -> b.lrdObjective(parseObjective(value, name));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -147,6 +154,14 @@ public record ModelConfig(
       return AttentionBlock.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + name + "': block must be stacked or shared, got '" + value + "'");
+    }
+  }
+
+  private static LrdObjective parseObjective(String value, String name) {
+    try {
+      return LrdObjective.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model '" + name + "': lrd must be mixture or expected, got '" + value + "'");
     }
   }
 
@@ -181,6 +196,7 @@ public record ModelConfig(
     private int batchSize = 256;
     private float timeScalar = 60f;
     private AttentionBlock block = AttentionBlock.STACKED;
+    private LrdObjective lrdObjective = LrdObjective.MIXTURE;
 
     Builder() {}
 
@@ -191,6 +207,7 @@ public record ModelConfig(
       lrdInput = c.lrdInput; gammaKge = c.gammaKge; freqInit = c.freqInit; freqDim = c.freqDim;
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
       batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
+      lrdObjective = c.lrdObjective;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -214,11 +231,12 @@ public record ModelConfig(
     public Builder batchSize(int v) { batchSize = v; return this; }
     public Builder timeScalar(float v) { timeScalar = v; return this; }
     public Builder block(AttentionBlock v) { block = v; return this; }
+    public Builder lrdObjective(LrdObjective v) { lrdObjective = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective);
     }
   }
 }
