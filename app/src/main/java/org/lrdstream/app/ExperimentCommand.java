@@ -42,7 +42,8 @@ public final class ExperimentCommand implements Callable<Integer> {
 
   @Option(names = "--models", split = ",", defaultValue = "kda,kda+lrd", paramLabel = "M[,M...]",
       description = {"Models: rcf, rcf+lrd, kda, kda+lrd; ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
-          "a name may end in @key=value[,key=value] (latent, lambda, alpha, gamma, lr, l2), e.g. kda+lrd@latent=5.",
+          "a name may end in @key=value[@key=value...] (latent, lambda, alpha, gamma, lr, l2, block=stacked|shared,",
+          "lrd=mixture|expected), e.g. kda+lrd@latent=5 or kda+lrd@block=shared@lrd=expected.",
           "Default: ${DEFAULT-VALUE}."})
   List<String> models;
 

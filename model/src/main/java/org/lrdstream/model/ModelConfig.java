@@ -122,7 +122,9 @@ public record ModelConfig(
    */
   private static ModelConfig withSettings(ModelConfig base, String settings, String name) {
     var b = base.toBuilder();
-    for (var kv : settings.split(",")) {
+    // key=value pairs separated by ',' or '@' (a list of model names on a command line is
+    // comma-separated, so chain settings there as kda+lrd@latent=5@lambda=1)
+    for (var kv : settings.split("[,@]")) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("model '" + name + "': want key=value after @, got '" + kv + "'");

@@ -44,6 +44,10 @@ class ModelConfigTest {
   void theAttentionBlockIsASettingAndOldCheckpointsReadAsStacked() throws Exception {
     assertThat(ModelConfig.forName("kda").block()).isEqualTo(AttentionBlock.STACKED);
     assertThat(ModelConfig.forName("kda+lrd@block=shared").block()).isEqualTo(AttentionBlock.SHARED);
+    var chained = ModelConfig.forName("kda+lrd@block=shared@lrd=expected@latent=5");
+    assertThat(chained.block()).isEqualTo(AttentionBlock.SHARED);
+    assertThat(chained.lrdObjective()).isEqualTo(LrdObjective.EXPECTED);
+    assertThat(chained.latentRelations()).isEqualTo(5);
     assertThatThrownBy(() -> ModelConfig.forName("kda@block=deep")).hasMessageContaining("block must be stacked or shared");
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(ModelConfig.forName("kda@block=shared"));
