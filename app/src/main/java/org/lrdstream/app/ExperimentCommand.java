@@ -17,6 +17,7 @@ import org.lrdstream.model.ModelConfig;
 import org.lrdstream.state.progress.ProgressBar;
 import org.lrdstream.trainer.experiment.Experiment;
 import org.lrdstream.trainer.experiment.RunRecord;
+import org.lrdstream.trainer.experiment.Table3;
 import org.lrdstream.trainer.experiment.TextVectorSource;
 import org.lrdstream.trainer.offline.EpochLog;
 import picocli.CommandLine.Command;
@@ -41,9 +42,11 @@ public final class ExperimentCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--models", split = ",", defaultValue = "kda,kda+lrd", paramLabel = "M[,M...]",
-      description = {"Models: rcf, rcf+lrd, kda, kda+lrd; ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
+      description = {"Models: rcf, rcf+lrd, kda, kda+lrd; the baselines caser, gru4rec, sasrec, tisasrec;",
+          "ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
           "a name may end in @key=value[@key=value...] (latent, lambda, alpha, gamma, lr, l2, block=stacked|shared,",
-          "lrd=mixture|expected), e.g. kda+lrd@latent=5 or kda+lrd@block=shared@lrd=expected.",
+          "lrd=mixture|expected, kg=rows|pairs, dropout, layers, heads), e.g. kda+lrd@latent=5 or",
+          "kda+lrd@block=shared@lrd=expected or sasrec@lr=1e-3@l2=0.",
           "Default: ${DEFAULT-VALUE}."})
   List<String> models;
 
@@ -52,6 +55,13 @@ public final class ExperimentCommand implements Callable<Integer> {
           "as <model>@KEY=V; KEY is latent or lambda (or alpha, gamma, lr, l2). Models without LRD run as",
           "given (the baseline). The report adds NDCG@5 against the value (results.md, sweep.png)."})
   String sweep;
+
+  @Option(names = "--table3",
+      description = {"Run the paper's whole Table 3 instead of --models: Caser, GRU4Rec, SASRec and TiSASRec, each with",
+          "the LRD paper's search (lr 1e-2|1e-3|1e-4 × L2 1e-4|1e-5|1e-6|0 on the first seed, selected on dev NDCG@5)",
+          "and then its selected setting on the other seeds; RCF, RCF+LRD, KDA and KDA+LRD with their reference",
+          "settings on every seed. Resumable; writes OUT/table3.md (the paper's layout, its numbers beside ours)."})
+  boolean table3;
 
   @Option(names = "--seeds", defaultValue = "3", paramLabel = "N",
       description = "Number of seeds per model (seeds 1..N). Default: ${DEFAULT-VALUE}.")
@@ -111,7 +121,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = "Drop the sequence relation from LRD's reconstruction (default true, as the reference code).")
   Boolean leaveOneLatent;
 
-  @Option(names = "--gamma", paramLabel = "X", description = "Weight γ of the KGE loss (default: #KG triplets / #training interactions, the reference code's; 0 = w/o KGE).")
+  @Option(names = "--gamma", paramLabel = "X", description = "Weight γ of the KGE loss (default: #KG rows / #interactions, the reference code's: 1.14 on Office; 0 = w/o KGE).")
   Float gamma;
 
   @Option(names = "--layers", paramLabel = "L", description = "Self-attention layers across relations (default 5).")
@@ -135,15 +145,31 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--freq-init", paramLabel = "INIT", description = "KDA decay initialisation: DFT (default) or RANDOM.")
   FrequencyInit freqInit;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec commandSpec;
+
   @Override
   public Integer call() {
     var err = System.err;
+    if (table3) {
+      var parsed = commandSpec.commandLine().getParseResult();
+      for (var clash : new String[] {"--models", "--sweep", "--lr", "--l2"}) {
+        if (parsed.hasMatchedOption(clash)) {
+          throw new IllegalArgumentException("--table3 chooses the models and their learning rates and L2 itself: drop " + clash);
+        }
+      }
+    }
     var dataset = ReChorusReader.read(data);
     err.println(dataset.summary());
     var seedList = IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
     var spec = new Experiment.Spec(dataset, sweep == null ? models : sweepModels(models, sweep), seedList, out, maxEpochs, patience, evalBatch,
         fullCatalogUsers, this::override);
     var text = new EncoderSource(encoder, cacheDir == null ? defaultCacheDir() : cacheDir, err);
+    if (table3) {
+      var runs = Table3.run(spec, text, err, new Progress(err));
+      System.out.println(readQuietly(out.resolve("table3.md")));
+      return runs.isEmpty() ? 1 : 0;
+    }
     var runs = new Experiment(spec, text, err).run(new Progress(err));
     err.println("results: " + out.resolve("results.md") + ", " + out.resolve("results.json") + ", " + out.resolve("curves.png"));
     System.out.println(java.nio.file.Files.exists(out.resolve("results.md")) ? readQuietly(out.resolve("results.md")) : "");

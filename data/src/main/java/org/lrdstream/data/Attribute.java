@@ -12,6 +12,24 @@ public record Attribute(String name, int numValues, int[][] values) {
   }
 
   /**
+   * The number of (item, share-name, value) rows: one per value of each item, as the reference
+   * code lists attribute triplets before it turns each into an item pair ({@code KgSampling.ROWS}).
+   */
+  public long rowCount() {
+    long n = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] != null) {
+        for (int v : values[i]) {
+          if (v >= 1 && v <= numValues) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
    * The number of triplets (i, share-name, j) this attribute makes: ordered pairs of distinct items
    * that share at least one value.
    */

@@ -37,6 +37,8 @@ class ReChorusReaderTest {
         .containsExactly("share-category", "share-brand", "also-buy", "also-view");
     assertThat(d.catalog().relations().get(0).tripletCount()).isEqualTo(38_071);
     assertThat(d.catalog().relations().get(1).tripletCount()).isEqualTo(18_345);
+    // the reference code's KG rows: 56,416 item-item + 2,420 category + 1,870 brand = 60,706
+    assertThat(d.catalog().attributes().get(0).rowCount() + d.catalog().attributes().get(1).rowCount()).isEqualTo(4_290);
     assertThat(d.catalog().text(1)).isNotBlank();
     assertThat(d.catalog().originalIds()[1]).isEqualTo("B0000AG93P");
   }

@@ -74,7 +74,11 @@ public final class LrdModel implements AutoCloseable {
         params.normal("decay.imag", rng, 0.01f, r, f);
       }
     }
-    RelationSelfAttention.create(params, rng, config.layers(), d, config.block());
+    if (config.backbone().relationAware()) {
+      RelationSelfAttention.create(params, rng, config.layers(), d, config.block());
+    } else {
+      SequentialBaselines.create(params, rng, config);
+    }
     if (config.lrdEnabled()) {
       int in = config.lrdInput() == LrdInput.TEXT ? items.textDim() : d;
       params.normal("lrd.proj.weight", rng, 0.01f, d, in);
@@ -118,10 +122,16 @@ public final class LrdModel implements AutoCloseable {
 
   // ---- scoring --------------------------------------------------------------------------------
 
-  /** Keys of all items for all relations, (N+1)×R×d; computed once per step or per evaluation. */
+  /**
+   * Keys of all items for all relations, (N+1)×R×d; computed once per step or per evaluation. A
+   * baseline has no keys: its table is the item embeddings, (N+1)×d, which its forward pass ignores.
+   */
   public NDArray keyTable() {
     var entity = params.get("entity");
     var itemEmb = entity.get("0:" + (items.numItems() + 1));
+    if (!config.backbone().relationAware()) {
+      return itemEmb;
+    }
     NDArray values;
     int r = schema.size();
     if (valueIndex == null) {
@@ -143,9 +153,16 @@ public final class LrdModel implements AutoCloseable {
 
   /**
    * The forward pass. {@code intensities} (B×C×R×n, after KDA's decay) is the relation intensity
-   * of each history item for each candidate: the paper's explanation of a recommendation.
+   * of each history item for each candidate: the paper's explanation of a recommendation. A
+   * baseline ({@link SequentialBaselines}) has none of its own: its intensities put, on relation
+   * {@code sequence}, the softmax over the history of each history item's embedding dot the
+   * candidate's (the history item most like the candidate explains it), 0 on the other relations;
+   * they are computed only outside training (null in training).
    */
   public Forward forward(NDManager m, ScoreBatch batch, NDArray keyTable, boolean training) {
+    if (!config.backbone().relationAware()) {
+      return baselineForward(m, batch, training);
+    }
     int b = batch.size();
     int n = batch.historyLength();
     int c = batch.candidateCount();
@@ -174,9 +191,33 @@ public final class LrdModel implements AutoCloseable {
     return new Forward(y, a);
   }
 
+  private Forward baselineForward(NDManager m, ScoreBatch batch, boolean training) {
+    int b = batch.size();
+    int n = batch.historyLength();
+    int c = batch.candidateCount();
+    var entity = params.get("entity");
+    var u = gather(m.create(batch.users()), params.get("user")); // B,d
+    var h = SequentialBaselines.encode(params, config, m, batch, u, training); // B,d
+    var cands = m.create(batch.candidates(), new Shape(b, c));
+    var ej = gather(cands, entity); // B,C,d
+    var bias = gather(cands, params.get("itemBias").expandDims(1)).reshape(b, c);
+    var y = ej.matMul(h.expandDims(2)).reshape(b, c).add(bias);
+    NDArray a = null;
+    if (!training) {
+      var hist = m.create(batch.history(), new Shape(b, n));
+      var mask = hist.gt(0).toType(DataType.FLOAT32, false).expandDims(1); // B,1,n
+      var sim = ej.matMul(gather(hist, entity).transpose(0, 2, 1)); // B,C,n
+      var w = sim.add(mask.sub(1f).mul(1e9f)).softmax(2).mul(mask).expandDims(2); // B,C,1,n
+      int r = schema.size();
+      a = r == 1 ? w : w.concat(m.zeros(new Shape(b, c, r - 1L, n)), 2);
+    }
+    return new Forward(y, a);
+  }
+
   /**
-   * A candidate-free summary of each history in a batch, for catalog-wide retrieval: the forward
-   * pass with the candidate-dependent intensities replaced by uniform ones over the valid history
+   * A candidate-free summary of each history in a batch, for catalog-wide retrieval (for a
+   * baseline, its history representation: then {@code query · E_j + b_j} is its exact score): the
+   * forward pass with the candidate-dependent intensities replaced by uniform ones over the valid history
    * (then KDA's decay, the relation self-attention and the pooling as in {@link #forward}), plus the
    * user embedding. {@code query · E_j + b_j} has the form of the model's score of item j (eq. 9)
    * and costs one dot product per item. The batch's candidates are ignored.
@@ -184,6 +225,11 @@ public final class LrdModel implements AutoCloseable {
    * @return B×d
    */
   public NDArray retrievalQuery(NDManager m, ScoreBatch batch) {
+    if (!config.backbone().relationAware()) {
+      // a baseline's score is exactly q · E_j + b_j: retrieval is the model itself
+      var u = gather(m.create(batch.users()), params.get("user"));
+      return SequentialBaselines.encode(params, config, m, batch, u, false);
+    }
     int b = batch.size();
     int n = batch.historyLength();
     int r = schema.size();

@@ -6,7 +6,7 @@ import java.util.Locale;
  * Everything that defines a model and how it is trained, with the reference settings of MODEL.md as
  * defaults. Immutable; {@link #builder()} or {@link #forName(String)} make one.
  *
- * @param backbone RCF or KDA
+ * @param backbone RCF or KDA, or one of the baselines ({@link Backbone})
  * @param dim embedding size d
  * @param layers self-attention layers across relations (L)
  * @param heads attention heads (h)
@@ -30,6 +30,8 @@ import java.util.Locale;
  *     {@link LrdObjective#MIXTURE}, the form of checkpoints written before it existed)
  * @param block the self-attention's form ({@link AttentionBlock}; null, as in checkpoints written
  *     before it existed, reads as {@link AttentionBlock#STACKED})
+ * @param kgSampling how KGE triplets are drawn and γ = auto counted ({@link KgSampling}; null, as
+ *     in checkpoints written before it existed, reads as {@link KgSampling#PAIRS})
  */
 public record ModelConfig(
     Backbone backbone,
@@ -53,7 +55,8 @@ public record ModelConfig(
     int batchSize,
     float timeScalar,
     AttentionBlock block,
-    LrdObjective lrdObjective) {
+    LrdObjective lrdObjective,
+    KgSampling kgSampling) {
 
   public ModelConfig {
     if (lrdObjective == null) {
@@ -61,6 +64,9 @@ public record ModelConfig(
     }
     if (block == null) {
       block = AttentionBlock.STACKED;
+    }
+    if (kgSampling == null) {
+      kgSampling = KgSampling.PAIRS;
     }
     if (dim % heads != 0) {
       throw new IllegalArgumentException("dim " + dim + " must be a multiple of heads " + heads);
@@ -71,9 +77,10 @@ public record ModelConfig(
   }
 
   /**
-   * γ = "auto": the number of KG triplets over the number of training interactions of the data
-   * set (the reference code's default; 12.5 on Office), resolved when the model is built for a data
-   * set ({@link ModelFactory#create}).
+   * γ = "auto": the reference code's default, the number of KG rows over the number of
+   * interactions (1.14 on Office with {@link KgSampling#ROWS}; see there for {@link
+   * KgSampling#PAIRS}), resolved when the model is built for a data set ({@link
+   * ModelFactory#create}).
    */
   public static final float GAMMA_AUTO = -1f;
 
@@ -85,7 +92,8 @@ public record ModelConfig(
    * The models of the paper's tables by name: {@code rcf}, {@code kda} (vanilla backbones, "w/o
    * LRD"), {@code rcf+lrd}, {@code kda+lrd}; ablations {@code kda+lrd-llm} ("w/o LLM": the
    * classifier reads ID embeddings) and {@code kda+lrd-kge} ("w/o KGE": γ = 0); any name may end
-   * in {@code -kge} to drop the KGE loss.
+   * in {@code -kge} to drop the KGE loss; and the baselines of Table 3, {@code caser}, {@code
+   * gru4rec}, {@code sasrec}, {@code tisasrec} ({@link SequentialBaselines}).
    */
   public static ModelConfig forName(String name) {
     var n = name.strip().toLowerCase(Locale.ROOT);
@@ -107,14 +115,28 @@ public record ModelConfig(
       case "kda+lrd" -> b.backbone(Backbone.KDA).latentRelations(8).lambdaLrd(10).learningRate(1e-3f);
       case "rcf" -> b.backbone(Backbone.RCF).latentRelations(0).lambdaLrd(0).learningRate(1e-4f);
       case "rcf+lrd" -> b.backbone(Backbone.RCF).latentRelations(5).lambdaLrd(10).learningRate(1e-4f);
-      default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "' (known: rcf, rcf+lrd, kda, kda+lrd, and ablations like kda+lrd-llm, kda+lrd-kge)");
+      // the baselines of Table 3 ignore relations: no LRD, no KGE (their papers' layer, head and
+      // dropout settings; lr and L2 are the runner's, searched by lrd experiment --table3)
+      case "sasrec" -> baseline(b, Backbone.SASREC).layers(2).dropout(0.2f);
+      case "tisasrec" -> baseline(b, Backbone.TISASREC).layers(2).dropout(0.2f);
+      case "gru4rec" -> baseline(b, Backbone.GRU4REC).layers(1).dropout(0f);
+      case "caser" -> baseline(b, Backbone.CASER).layers(1).dropout(0.5f);
+      default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", MODELS)
+          + ", and ablations like kda+lrd-llm, kda+lrd-kge)");
     }
     return b.build();
   }
 
+  /** The model names {@link #forName} knows (before any suffix or {@code @} setting). */
+  public static final java.util.List<String> MODELS =
+      java.util.List.of("rcf", "rcf+lrd", "kda", "kda+lrd", "caser", "gru4rec", "sasrec", "tisasrec");
+
+  private static Builder baseline(Builder b, Backbone backbone) {
+    return b.backbone(backbone).latentRelations(0).lambdaLrd(0).gammaKge(0).heads(1).learningRate(1e-3f);
+  }
+
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -141,6 +163,10 @@ public record ModelConfig(
           case "l2" -> b.l2(Float.parseFloat(value));
           case "block" -> b.block(parseBlock(value, name));
           case "lrd" -> b.lrdObjective(parseObjective(value, name));
+          case "kg" -> b.kgSampling(parseKg(value, name));
+          case "dropout" -> b.dropout(Float.parseFloat(value));
+          case "layers" -> b.layers(Integer.parseInt(value));
+          case "heads" -> b.heads(Integer.parseInt(value));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -164,6 +190,14 @@ public record ModelConfig(
       return LrdObjective.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model '" + name + "': lrd must be mixture or expected, got '" + value + "'");
+    }
+  }
+
+  private static KgSampling parseKg(String value, String name) {
+    try {
+      return KgSampling.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model '" + name + "': kg must be rows or pairs, got '" + value + "'");
     }
   }
 
@@ -199,6 +233,7 @@ public record ModelConfig(
     private float timeScalar = 60f;
     private AttentionBlock block = AttentionBlock.STACKED;
     private LrdObjective lrdObjective = LrdObjective.MIXTURE;
+    private KgSampling kgSampling = KgSampling.ROWS;
 
     Builder() {}
 
@@ -209,7 +244,7 @@ public record ModelConfig(
       lrdInput = c.lrdInput; gammaKge = c.gammaKge; freqInit = c.freqInit; freqDim = c.freqDim;
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
       batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
-      lrdObjective = c.lrdObjective;
+      lrdObjective = c.lrdObjective; kgSampling = c.kgSampling;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -234,11 +269,12 @@ public record ModelConfig(
     public Builder timeScalar(float v) { timeScalar = v; return this; }
     public Builder block(AttentionBlock v) { block = v; return this; }
     public Builder lrdObjective(LrdObjective v) { lrdObjective = v; return this; }
+    public Builder kgSampling(KgSampling v) { kgSampling = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling);
     }
   }
 }

@@ -8,15 +8,25 @@ package org.lrdstream.model;
  * @param history B×n item rows, 0 where there is no item
  * @param intervals B×n values x = max(0, log2((t − t_i)/timeScalar + 1e-6)); ignored by RCF
  * @param candidates B×C item rows
+ * @param ages B×n whole seconds from each history item to the target (t − t_i, 0 where there is
+ *     no item), for the models that read time intervals between history items (TiSASRec); null when
+ *     the caller has no times, which only models that ignore them accept
  */
 public record ScoreBatch(int size, int historyLength, int candidateCount,
-    long[] users, long[] history, float[] intervals, long[] candidates) {
+    long[] users, long[] history, float[] intervals, long[] candidates, long[] ages) {
 
   public ScoreBatch {
     if (users.length != size || history.length != size * historyLength
-        || intervals.length != size * historyLength || candidates.length != size * candidateCount) {
+        || intervals.length != size * historyLength || candidates.length != size * candidateCount
+        || (ages != null && ages.length != size * historyLength)) {
       throw new IllegalArgumentException("inconsistent score batch shapes");
     }
+  }
+
+  /** A batch without history times (see {@code ages}). */
+  public ScoreBatch(int size, int historyLength, int candidateCount,
+      long[] users, long[] history, float[] intervals, long[] candidates) {
+    this(size, historyLength, candidateCount, users, history, intervals, candidates, null);
   }
 
   /**
@@ -27,5 +37,10 @@ public record ScoreBatch(int size, int historyLength, int candidateCount,
     double elapsed = Math.max(0, targetSeconds - historySeconds);
     double x = Math.log(elapsed / timeScalar + 1e-6) / Math.log(2);
     return (float) Math.max(0, x);
+  }
+
+  /** The {@code ages} entry of one history item: whole seconds before the target, never negative. */
+  public static long age(long targetSeconds, long historySeconds) {
+    return Math.max(0, targetSeconds - historySeconds);
   }
 }

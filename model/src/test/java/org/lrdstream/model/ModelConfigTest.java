@@ -57,6 +57,35 @@ class ModelConfigTest {
   }
 
   @Test
+  void kgSamplingIsTheReferenceRowsAndOldCheckpointsReadAsPairs() throws Exception {
+    assertThat(ModelConfig.forName("kda+lrd").kgSampling()).isEqualTo(KgSampling.ROWS);
+    assertThat(ModelConfig.forName("kda@kg=pairs").kgSampling()).isEqualTo(KgSampling.PAIRS);
+    assertThatThrownBy(() -> ModelConfig.forName("kda@kg=all")).hasMessageContaining("kg must be rows or pairs");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(ModelConfig.forName("kda"));
+    tree.remove("kgSampling"); // written before the setting existed: trained on pairs
+    assertThat(json.treeToValue(tree, ModelConfig.class).kgSampling()).isEqualTo(KgSampling.PAIRS);
+  }
+
+  @Test
+  void theBaselinesIgnoreRelationsAndTakeTheirPapersArchitecture() {
+    for (var name : new String[] {"caser", "gru4rec", "sasrec", "tisasrec"}) {
+      var c = ModelConfig.forName(name);
+      assertThat(c.backbone().relationAware()).as(name).isFalse();
+      assertThat(c.lrdEnabled()).as(name).isFalse();
+      assertThat(c.gammaKge()).as(name).isZero();
+      assertThat(c.heads()).as(name).isEqualTo(1);
+    }
+    assertThat(ModelConfig.forName("sasrec").layers()).isEqualTo(2);
+    assertThat(ModelConfig.forName("caser").dropout()).isEqualTo(0.5f);
+    var searched = ModelConfig.forName("sasrec@lr=1e-2@l2=0@dropout=0.5");
+    assertThat(searched.learningRate()).isEqualTo(1e-2f);
+    assertThat(searched.l2()).isZero();
+    assertThat(searched.dropout()).isEqualTo(0.5f);
+    assertThatThrownBy(() -> ModelConfig.forName("bert4rec")).hasMessageContaining("known: rcf, rcf+lrd, kda, kda+lrd, caser");
+  }
+
+  @Test
   void badSettingsAreClearErrors() {
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@depth=3")).hasMessageContaining("unknown setting 'depth'");
     assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@latent=five")).hasMessageContaining("'five' is not a number for latent");

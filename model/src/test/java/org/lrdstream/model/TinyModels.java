@@ -53,7 +53,8 @@ final class TinyModels {
         new long[] {1, 2},
         new long[] {1, 2, 0, 4, 5, 6},
         new float[] {3f, 1.5f, 0f, 7f, 2f, 0.5f},
-        new long[] {3, 6, 1, 2});
+        new long[] {3, 6, 1, 2},
+        new long[] {3_000, 100, 0, 90_000, 4_000, 50});
     var lrdNeg = new long[] {5, 6, 0, 1, 3, 2};
     var kg = new KgBatch(new long[] {1, 2}, new long[] {1, 2}, new long[] {3, 5}, new long[] {7, 0},
         new float[] {1f, 0f}, new long[] {4, 2}, new long[] {3, 1});

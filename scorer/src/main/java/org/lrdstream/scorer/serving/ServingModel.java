@@ -240,7 +240,7 @@ public final class ServingModel implements AutoCloseable {
    * (unknown ones skipped), oldest first, 0-padded at the end, with KDA's interval features
    * relative to {@code timeMs} — the layout the offline evaluator gives the model.
    */
-  public record ResolvedHistory(long[] rows, float[] intervals, int length, int skipped) {}
+  public record ResolvedHistory(long[] rows, float[] intervals, long[] ages, int length, int skipped) {}
 
   public ResolvedHistory resolve(List<HistoryEntry> history, long timeMs) {
     var known = new ArrayList<HistoryEntry>(history.size());
@@ -254,14 +254,16 @@ public final class ServingModel implements AutoCloseable {
     }
     var rows = new long[n];
     var intervals = new float[n];
+    var ages = new long[n];
     int from = Math.max(0, known.size() - n);
     int len = known.size() - from;
     for (int k = 0; k < len; k++) {
       var h = known.get(from + k);
       rows[k] = itemRow(h.item());
       intervals[k] = ScoreBatch.interval(Math.floorDiv(timeMs, 1000), Math.floorDiv(h.ts(), 1000), timeScalar);
+      ages[k] = ScoreBatch.age(Math.floorDiv(timeMs, 1000), Math.floorDiv(h.ts(), 1000));
     }
-    return new ResolvedHistory(rows, intervals, len, skipped);
+    return new ResolvedHistory(rows, intervals, ages, len, skipped);
   }
 
   /** The full model's scores and relation intensities (C×R×n) of given candidates. */
@@ -270,7 +272,7 @@ public final class ServingModel implements AutoCloseable {
   public Scores score(int user, ResolvedHistory h, long[] candidates) {
     JniUtils.setGradMode(false);
     try (var scope = new NDScope()) {
-      var batch = new ScoreBatch(1, n, candidates.length, new long[] {user}, h.rows(), h.intervals(), candidates);
+      var batch = new ScoreBatch(1, n, candidates.length, new long[] {user}, h.rows(), h.intervals(), candidates, h.ages());
       var f = model.forward(model.manager(), batch, keyTable, false);
       return new Scores(f.scores().toFloatArray(), f.intensities().toFloatArray());
     }
@@ -371,7 +373,7 @@ public final class ServingModel implements AutoCloseable {
       NDArray q;
       if (retrieval == Retrieval.MODEL) {
         JniUtils.setGradMode(false);
-        var batch = new ScoreBatch(1, n, 1, new long[] {user}, h.rows(), h.intervals(), new long[] {0});
+        var batch = new ScoreBatch(1, n, 1, new long[] {user}, h.rows(), h.intervals(), new long[] {0}, h.ages());
         q = model.retrievalQuery(model.manager(), batch);
       } else {
         var mean = new float[d];

@@ -161,12 +161,13 @@ public final class CaseStudy {
     int n = model.config().historyMax();
     var hist = new long[n];
     var intervals = new float[n];
-    histories.history(user, pos, time, n, model.config().timeScalar(), hist, intervals, 0);
+    var ages = new long[n];
+    histories.history(user, pos, time, n, model.config().timeScalar(), hist, intervals, ages, 0);
     long u = user <= model.numUsers() ? user : 0;
     // every array made here, the key table's included, is freed when the scope closes
     try (var scope = new NDScope()) {
       var keys = model.keyTable();
-      var f = model.forward(model.manager(), new ScoreBatch(1, n, candidates.length, new long[] {u}, hist, intervals, candidates), keys, false);
+      var f = model.forward(model.manager(), new ScoreBatch(1, n, candidates.length, new long[] {u}, hist, intervals, candidates, ages), keys, false);
       return new Scored(f.scores().toFloatArray(), f.intensities().toFloatArray(), model.schema().size(), n, hist);
     }
   }

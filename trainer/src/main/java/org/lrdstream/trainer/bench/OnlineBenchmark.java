@@ -103,7 +103,7 @@ public final class OnlineBenchmark {
         TopicSetup.ensureTopics(bootstrap, partitions);
         TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
         var b = base.toBuilder();
-        // γ = auto resolved as offline (#triplets / #training interactions), for a like-for-like comparison
+        // γ = auto resolved as offline (ModelFactory.autoGamma), for a like-for-like comparison
         b.model = ModelFactory.resolve(base.model(), dataset);
         b.bootstrapServers = bootstrap;
         b.checkpointDir = checkpoints;

@@ -142,6 +142,7 @@ public final class Evaluator {
     var users = new long[b];
     var hist = new long[b * n];
     var intervals = new float[b * n];
+    var ages = new long[b * n];
     var cands = new long[b * c];
     for (int k = 0; k < b; k++) {
       var row = rows.get(from + k);
@@ -149,14 +150,14 @@ public final class Evaluator {
         throw new IllegalArgumentException("rows must have the same number of negatives");
       }
       users[k] = row.user();
-      histories.history(row.user(), position(row, test), row.time(), n, ts, hist, intervals, k * n);
+      histories.history(row.user(), position(row, test), row.time(), n, ts, hist, intervals, ages, k * n);
       cands[k * c] = row.item();
       for (int j = 0; j < c - 1; j++) {
         cands[k * c + 1 + j] = row.negatives()[j];
       }
     }
     try (var scope = new NDScope()) {
-      return model.scores(model.manager(), new ScoreBatch(b, n, c, users, hist, intervals, cands), keys, false)
+      return model.scores(model.manager(), new ScoreBatch(b, n, c, users, hist, intervals, cands, ages), keys, false)
           .toFloatArray();
     }
   }
@@ -188,7 +189,8 @@ public final class Evaluator {
         var seen = Arrays.stream(histories.items[row.user()], 0, pos).distinct().sorted().toArray();
         var hist = new long[n];
         var intervals = new float[n];
-        histories.history(row.user(), pos, row.time(), n, ts, hist, intervals, 0);
+        var ages = new long[n];
+        histories.history(row.user(), pos, row.time(), n, ts, hist, intervals, ages, 0);
         float target = Float.NaN;
         int rank = 0;
         // score the target first, then the rest of the catalog in chunks
@@ -202,7 +204,7 @@ public final class Evaluator {
         }
         float[] scores;
         try (var scope = new NDScope()) {
-          var batch = new ScoreBatch(1, n, c, new long[] {row.user()}, hist, intervals, Arrays.copyOf(cands, c));
+          var batch = new ScoreBatch(1, n, c, new long[] {row.user()}, hist, intervals, Arrays.copyOf(cands, c), ages);
           scores = model.scores(model.manager(), batch, keys, false).toFloatArray();
         }
         target = scores[0];

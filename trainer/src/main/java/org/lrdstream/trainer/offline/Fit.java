@@ -51,7 +51,7 @@ public final class Fit {
     this.data = data;
     this.histories = new UserHistories(data);
     ModelConfig cfg = model.config();
-    var graph = new KnowledgeGraph(data.catalog(), model.schema(), model.items());
+    var graph = new KnowledgeGraph(data.catalog(), model.schema(), model.items(), model.config().kgSampling());
     this.sampler = new Sampler(histories, graph, cfg, data.numItems());
     this.evaluator = new Evaluator(histories, evalBatchUsers, evalThreads);
     this.adam = new Adam(cfg.learningRate(), cfg.l2());

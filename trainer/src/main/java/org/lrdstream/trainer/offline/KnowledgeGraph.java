@@ -8,32 +8,48 @@ import java.util.SplittableRandom;
 import org.lrdstream.data.Catalog;
 import org.lrdstream.model.ItemTables;
 import org.lrdstream.model.KgBatch;
+import org.lrdstream.model.KgSampling;
 import org.lrdstream.model.RelationSchema;
 
 /**
  * The predefined relational triplets of a catalog, sampled for the KGE loss (MODEL.md): item-item
  * triplets from the catalog lists, and attribute triplets (item, share-attr, another item with the
- * same value) with the shared value. Sampling is uniform over all triplets; a negative corrupts the
- * head or the tail (p = ½), re-drawn while the corrupted triplet is a known one.
+ * same value) with the shared value. What is uniform depends on the {@link KgSampling}: the rows of
+ * the reference code (each item-item pair, each (item, attribute, value)), or every ordered item
+ * pair. A negative corrupts the head or the tail (p = ½), re-drawn while the corrupted triplet is a
+ * known one.
  */
 public final class KnowledgeGraph {
   private final Catalog catalog;
   private final RelationSchema schema;
   private final ItemTables tables;
   private final int numItems;
+  private final KgSampling sampling;
   /** Item-relation triplets, flattened: relation-local index k → (head, tail). */
   private final List<int[]> itemHeads = new ArrayList<>();
   private final List<int[]> itemTails = new ArrayList<>();
   private final List<Set<Long>> itemKnown = new ArrayList<>();
   /** Per attribute, per value: the items having it. */
   private final List<int[][]> valueMembers = new ArrayList<>();
-  /** Cumulative triplet counts over the "groups": each item relation, then each (attribute, value). */
+  /** Per attribute, its (item, value) rows ({@link KgSampling#ROWS}): row k is (rowItems[k], rowValues[k]). */
+  private final List<int[]> rowItems = new ArrayList<>();
+  private final List<int[]> rowValues = new ArrayList<>();
+  /**
+   * Cumulative triplet counts over the "groups": each item relation, then each (attribute, value)
+   * ({@code PAIRS}) or each attribute ({@code ROWS}, {@code groupValue} -1).
+   */
   private final double[] cumulative;
   private final int[] groupRelation;
   private final int[] groupValue;
   private final long total;
 
+  /** The reference code's sampling ({@link KgSampling#ROWS}). */
   public KnowledgeGraph(Catalog catalog, RelationSchema schema, ItemTables tables) {
+    this(catalog, schema, tables, KgSampling.ROWS);
+  }
+
+  public KnowledgeGraph(Catalog catalog, RelationSchema schema, ItemTables tables, KgSampling sampling) {
+    this.sampling = sampling;
     this.catalog = catalog;
     this.schema = schema;
     this.tables = tables;
@@ -74,16 +90,31 @@ public final class KnowledgeGraph {
         }
       }
       var arr = new int[attr.numValues() + 1][];
+      var rowItem = new ArrayList<Integer>();
+      var rowValue = new ArrayList<Integer>();
       for (int v = 0; v <= attr.numValues(); v++) {
         arr[v] = members.get(v).stream().mapToInt(Integer::intValue).toArray();
         long c = arr[v].length;
-        if (v > 0 && c > 1) {
+        if (sampling == KgSampling.PAIRS && v > 0 && c > 1) {
           counts.add((double) (c * (c - 1)));
           rels.add(-1 - a);
           vals.add(v);
         }
+        if (v > 0) {
+          for (int i : arr[v]) {
+            rowItem.add(i);
+            rowValue.add(v);
+          }
+        }
       }
       valueMembers.add(arr);
+      rowItems.add(rowItem.stream().mapToInt(Integer::intValue).toArray());
+      rowValues.add(rowValue.stream().mapToInt(Integer::intValue).toArray());
+      if (sampling == KgSampling.ROWS && !rowItem.isEmpty()) {
+        counts.add((double) rowItem.size());
+        rels.add(-1 - a);
+        vals.add(-1);
+      }
     }
     cumulative = new double[counts.size()];
     double acc = 0;
@@ -96,7 +127,10 @@ public final class KnowledgeGraph {
     groupValue = vals.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** Number of triplets (attribute triplets counted as ordered pairs of distinct items). */
+  /**
+   * Number of triplets: item-item pairs plus, for {@code ROWS}, the (item, attribute, value) rows,
+   * for {@code PAIRS}, the ordered pairs of distinct items sharing a value.
+   */
   public long size() {
     return total;
   }
@@ -153,14 +187,28 @@ public final class KnowledgeGraph {
       } else {
         int a = -1 - groupRelation[g];
         int v = groupValue[g];
-        var members = valueMembers.get(a)[v];
-        int x = rng.nextInt(members.length);
-        int y = rng.nextInt(members.length - 1);
-        if (y >= x) {
-          y++;
+        if (v < 0) {
+          // ROWS: an (item, value) row, its tail another item with that value (itself when alone)
+          int k = rng.nextInt(rowItems.get(a).length);
+          h = rowItems.get(a)[k];
+          v = rowValues.get(a)[k];
+          var members = valueMembers.get(a)[v];
+          t = h;
+          if (members.length > 1) {
+            do {
+              t = members[rng.nextInt(members.length)];
+            } while (t == h);
+          }
+        } else {
+          var members = valueMembers.get(a)[v];
+          int x = rng.nextInt(members.length);
+          int y = rng.nextInt(members.length - 1);
+          if (y >= x) {
+            y++;
+          }
+          h = members[x];
+          t = members[y];
         }
-        h = members[x];
-        t = members[y];
         row = schema.firstAttribute() + a;
         values[s] = tables.entityOf(a, v);
         hasValue[s] = 1f;

@@ -64,6 +64,7 @@ public final class Sampler {
     var users = new long[b];
     var hist = new long[b * n];
     var intervals = new float[b * n];
+    var ages = new long[b * n];
     var cands = new long[b * c];
     var lrdNeg = new long[b * n];
     for (int k = 0; k < b; k++) {
@@ -72,7 +73,7 @@ public final class Sampler {
       int p = examplePos[e];
       users[k] = u;
       int target = histories.items[u][p];
-      histories.history(u, p, histories.times[u][p], n, config.timeScalar(), hist, intervals, k * n);
+      histories.history(u, p, histories.times[u][p], n, config.timeScalar(), hist, intervals, ages, k * n);
       cands[k * c] = target;
       for (int j = 1; j < c; j++) {
         cands[k * c + j] = negative(u, target, rng);
@@ -81,7 +82,7 @@ public final class Sampler {
         lrdNeg[k * n + i] = hist[k * n + i] == 0 ? 0 : negative(u, target, rng);
       }
     }
-    var examples = new ScoreBatch(b, n, c, users, hist, intervals, cands);
+    var examples = new ScoreBatch(b, n, c, users, hist, intervals, cands, ages);
     KgBatch kg = config.gammaKge() > 0 ? graph.sample(b, rng) : KgBatch.empty();
     return new TrainBatch(examples, lrdNeg, kg);
   }

@@ -71,15 +71,27 @@ public final class UserHistories {
    * oldest first, 0-padded at the end) and its interval features relative to {@code targetTime}.
    */
   public void history(int user, int pos, long targetTime, int n, float timeScalar, long[] hist, float[] intervals, int offset) {
+    history(user, pos, targetTime, n, timeScalar, hist, intervals, null, offset);
+  }
+
+  /** As above, also filling {@code ages} (seconds before the target, {@code ScoreBatch.ages}) when not null. */
+  public void history(int user, int pos, long targetTime, int n, float timeScalar, long[] hist, float[] intervals,
+      long[] ages, int offset) {
     int from = Math.max(0, pos - n);
     for (int k = 0; k < n; k++) {
       int i = from + k;
       if (i < pos) {
         hist[offset + k] = items[user][i];
         intervals[offset + k] = ScoreBatch.interval(targetTime, times[user][i], timeScalar);
+        if (ages != null) {
+          ages[offset + k] = ScoreBatch.age(targetTime, times[user][i]);
+        }
       } else {
         hist[offset + k] = 0;
         intervals[offset + k] = 0;
+        if (ages != null) {
+          ages[offset + k] = 0;
+        }
       }
     }
   }

@@ -26,6 +26,8 @@ final class OnlineBatches {
     var users = new long[b];
     var hist = new long[b * n];
     var intervals = new float[b * n];
+    var ages = new long[b * n];
+    boolean timed = true;
     var cands = new long[b * c];
     var lrdNeg = new long[b * n];
     for (int k = 0; k < b; k++) {
@@ -34,6 +36,11 @@ final class OnlineBatches {
       users[k] = u;
       System.arraycopy(e.history(), 0, hist, k * n, n);
       System.arraycopy(e.intervals(), 0, intervals, k * n, n);
+      if (e.ages() != null) {
+        System.arraycopy(e.ages(), 0, ages, k * n, n);
+      } else {
+        timed = false;
+      }
       cands[k * c] = e.target();
       for (int j = 1; j < c; j++) {
         cands[k * c + j] = negative(vocab, u, e.target(), numItems, rng);
@@ -42,7 +49,7 @@ final class OnlineBatches {
         lrdNeg[k * n + i] = hist[k * n + i] == 0 ? 0 : negative(vocab, u, e.target(), numItems, rng);
       }
     }
-    var scoreBatch = new ScoreBatch(b, n, c, users, hist, intervals, cands);
+    var scoreBatch = new ScoreBatch(b, n, c, users, hist, intervals, cands, timed ? ages : null);
     KgBatch kg = config.gammaKge() > 0 ? graph.sample(b, rng) : KgBatch.empty();
     return new TrainBatch(scoreBatch, lrdNeg, kg);
   }

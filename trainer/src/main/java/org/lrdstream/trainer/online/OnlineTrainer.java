@@ -342,19 +342,21 @@ public final class OnlineTrainer implements AutoCloseable {
       int from = Math.max(0, history.size() - n);
       var hist = new long[n];
       var intervals = new float[n];
+      var ages = new long[n];
       for (int k = from; k < history.size(); k++) {
         var h = history.get(k);
         int row = vocab.item(h.item());
         vocab.touch(u, row);
         hist[k - from] = row;
         intervals[k - from] = ScoreBatch.interval(ev.ts() / 1000, h.ts() / 1000, timeScalar);
+        ages[k - from] = ScoreBatch.age(ev.ts() / 1000, h.ts() / 1000);
       }
       vocab.touch(u, target);
       if (history.isEmpty()) {
         // as offline: the first event of a user has nothing to predict it from
         metrics.noHistory.increment();
       } else {
-        fresh.add(new Example(u, target, hist, intervals));
+        fresh.add(new Example(u, target, hist, intervals, ages));
       }
     }
     ensureModel();
@@ -456,7 +458,7 @@ public final class OnlineTrainer implements AutoCloseable {
       adam = grown.adam();
     }
     if (graph == null || graphCatalogVersion != vocab.catalogVersion()) {
-      graph = new KnowledgeGraph(vocab.catalog(), model.schema(), model.items());
+      graph = new KnowledgeGraph(vocab.catalog(), model.schema(), model.items(), model.config().kgSampling());
       graphCatalogVersion = vocab.catalogVersion();
     }
   }
@@ -613,8 +615,9 @@ public final class OnlineTrainer implements AutoCloseable {
         modelConfig.lrdEnabled() ? modelConfig.latentRelations() : 0);
     vocab = Vocabulary.empty(List.copyOf(attributes), List.copyOf(relations), encoder.dimension());
     if (modelConfig.gammaKge() < 0) {
-      // γ = auto is #triplets / #training interactions of a data set, which a stream does not know
-      // up front: a cold start takes 1 (name a weight with --model, e.g. kda+lrd@gamma=12.5)
+      // γ = auto is #KG rows / #interactions of a data set (ModelFactory.autoGamma), which a stream
+      // does not know up front: a cold start takes 1 (1.14 on Office; name another with --model,
+      // e.g. kda+lrd@gamma=2)
       modelConfig = modelConfig.toBuilder().gammaKge(1f).build();
     }
     log.info("cold start: relations {}, γ = {}", schema.names(), modelConfig.gammaKge());
