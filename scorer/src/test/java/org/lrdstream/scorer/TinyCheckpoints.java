@@ -55,7 +55,11 @@ public final class TinyCheckpoints {
 
   /** A model with seeded, well-spread parameters. */
   public static LrdModel model(NDManager m, long seed) {
-    var cfg = config();
+    return model(m, seed, config());
+  }
+
+  /** As {@link #model(NDManager, long)} for another config (e.g. a baseline's, on the same catalog). */
+  public static LrdModel model(NDManager m, long seed, ModelConfig cfg) {
     var schema = RelationSchema.of(List.of("share-color"), List.of("also-buy"), cfg.latentRelations());
     var model = new LrdModel(cfg, schema, tables(), USERS.size() - 1, m, seed, null);
     var rng = new SplittableRandom(seed + 100);
@@ -71,7 +75,11 @@ public final class TinyCheckpoints {
   }
 
   public static Checkpoint checkpoint(long version, long seed, Map<String, Object> extra) {
-    try (var m = NDManager.newBaseManager(); var model = model(m, seed)) {
+    return checkpoint(version, seed, extra, config());
+  }
+
+  public static Checkpoint checkpoint(long version, long seed, Map<String, Object> extra, ModelConfig cfg) {
+    try (var m = NDManager.newBaseManager(); var model = model(m, seed, cfg)) {
       return ModelCheckpoint.toCheckpoint(model, null, new ModelCheckpoint.Meta(version, USERS, itemIds(),
           Map.of(), Map.of(), new LinkedHashMap<>(extra)));
     }

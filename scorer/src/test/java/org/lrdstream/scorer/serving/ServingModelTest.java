@@ -27,6 +27,27 @@ class ServingModelTest {
   /** The same (user, history, candidates) scored by the scorer and by the offline evaluator. */
   @Test
   void rerankScoresEqualTheOfflineEvaluatorsScores() {
+    rerankScoresEqualTheOfflineEvaluators(TinyCheckpoints.config());
+  }
+
+  /** Any model of the runner serves: the baselines too (TiSASRec reads the history's times). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"sasrec", "tisasrec", "gru4rec", "caser"})
+  void aBaselineServesWithTheOfflineEvaluatorsScoresAndSequenceReasons(String name) {
+    var cfg = org.lrdstream.model.ModelConfig.forName(name).toBuilder().dim(4).historyMax(3).dropout(0).build();
+    rerankScoresEqualTheOfflineEvaluators(cfg);
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of(), cfg), 0)) {
+      var history = List.of(new HistoryEntry("i1", 1_000_000), new HistoryEntry("i2", 4_600_000));
+      var result = serving.recommend("u1", history, 7_200_000, 5, 3, true, 2);
+      assertThat(result.items()).hasSize(3);
+      assertThat(result.items()).allSatisfy(i -> {
+        assertThat(i.reason().relation()).isEqualTo("sequence");
+        assertThat(i.reason().becauseOf()).isIn("i1", "i2");
+      });
+    }
+  }
+
+  private static void rerankScoresEqualTheOfflineEvaluators(org.lrdstream.model.ModelConfig cfg) {
     long day = 86_400;
     var train = new ArrayList<Interaction>();
     int[][] seqs = {{1, 2, 3, 4}, {5, 6}, {2, 7, 8, 1, 3}};
@@ -45,10 +66,10 @@ class ServingModelTest {
         new String[TinyCheckpoints.ITEMS + 1], List.of(), List.of());
     var data = new Dataset("tiny", 3, TinyCheckpoints.ITEMS, train, dev, test, catalog);
     float[][] expected;
-    try (var m = NDManager.newBaseManager(); var model = TinyCheckpoints.model(m, 11)) {
+    try (var m = NDManager.newBaseManager(); var model = TinyCheckpoints.model(m, 11, cfg)) {
       expected = new Evaluator(new UserHistories(data), 2, 1).scores(model, test, true);
     }
-    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of()), 0)) {
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of(), cfg), 0)) {
       for (int r = 0; r < test.size(); r++) {
         var row = test.get(r);
         var history = new ArrayList<HistoryEntry>();

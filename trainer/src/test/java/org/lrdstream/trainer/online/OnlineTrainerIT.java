@@ -249,6 +249,32 @@ class OnlineTrainerIT {
     assertThat(untrained).doesNotContain("fresh");
   }
 
+  /** A baseline is a model of the runner too: TiSASRec (which reads the history's times) trains and grows online. */
+  @Test
+  void aBaselineTrainsOnlineAndGrowsItsTables() throws Exception {
+    publishCatalog(30);
+    var first = events(6, 8, 30, "u");
+    publish(first);
+    var rec = new Recorder();
+    var b = config(tmp.resolve("ckpt")).toBuilder();
+    b.model = ModelConfig.forName("tisasrec").toBuilder().dim(16).layers(1).build();
+    try (var trainer = OnlineTrainer.start(b.build(), new HashTextEncoder(), new SimpleMeterRegistry(), rec, Duration.ofSeconds(60))) {
+      await(() -> trainer.eventsConsumed() == first.size() && !rec.published.isEmpty(), trainer, "the first events and a checkpoint");
+      publishItem("fresh", "c1", "a fresh item", List.of("i1"));
+      producer.flush();
+      var later = List.of(new SequenceEvent("newcomer", "i2", 9_000_000L, EventType.PURCHASE, "n/0", List.of()),
+          new SequenceEvent("newcomer", "fresh", 9_060_000L, EventType.PURCHASE, "n/1", List.of(new HistoryEntry("i2", 9_000_000L))));
+      publish(later);
+      await(() -> trainer.eventsConsumed() == first.size() + later.size(), trainer, "the later events");
+    }
+    assertThat(rec.steps).isNotEmpty();
+    assertThat(rec.steps.stream().allMatch(s -> Float.isFinite(s.terms()[0]))).isTrue();
+    var c = CheckpointFiles.read(Path.of(rec.published.get(rec.published.size() - 1).path()));
+    assertThat(c.items()).contains("fresh");
+    assertThat(c.users()).contains("newcomer");
+    assertThat(c.config().path("backbone").asText()).isEqualTo("TISASREC");
+  }
+
   private static long[] padded(int n, long... rows) {
     var out = new long[n];
     System.arraycopy(rows, 0, out, 0, rows.length);
