@@ -45,7 +45,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = {"Models: rcf, rcf+lrd, kda, kda+lrd; the baselines caser, gru4rec, sasrec, tisasrec;",
           "ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
           "a name may end in @key=value[@key=value...] (latent, lambda, alpha, gamma, lr, l2, block=stacked|shared,",
-          "lrd=mixture|expected, kg=rows|pairs, dropout, layers, heads), e.g. kda+lrd@latent=5 or",
+          "lrd=mixture|expected|reference, entropy, kg=rows|pairs, dropout, layers, heads), e.g. kda+lrd@latent=5 or",
           "kda+lrd@block=shared@lrd=expected or sasrec@lr=1e-3@l2=0.",
           "Default: ${DEFAULT-VALUE}."})
   List<String> models;
@@ -113,8 +113,8 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--alpha", paramLabel = "X", description = "Weight α of the entropy term (default 0.1).")
   Float alpha;
 
-  @Option(names = "--entropy", paramLabel = "SIGN", description = "The sign of LRD's entropy term: maximise (the paper, default), minimise (the reference code), "
-          + "or balanced (this project: peaked per pair, relations used evenly; any case).")
+  @Option(names = "--entropy", paramLabel = "SIGN", description = "The sign of LRD's entropy term: maximise (the paper, default), minimise (the reference code's sign), "
+          + "balanced (this project: peaked per pair, relations used evenly) or reference (the reference code's exact term; any case).")
   EntropySign entropy;
 
   @Option(names = "--leave-one-latent", arity = "1", paramLabel = "BOOL",

@@ -326,7 +326,9 @@ public final class LrdModel implements AutoCloseable {
       inHist = gather(hist, entity);
       inTarget = gather(target, entity);
     }
-    var logQ = LatentRelationHead.logDistribution(params, inHist, inTarget, config.leaveOneLatent()); // B,n,R
+    boolean reference = config.lrdObjective() == LrdObjective.REFERENCE;
+    // the reference form keeps sequence in the softmax and leaves it out of w instead
+    var logQ = LatentRelationHead.logDistribution(params, inHist, inTarget, config.leaveOneLatent() && !reference); // B,n,R
     var ej = gather(target, entity).expandDims(1); // B,1,d
     var pairs = mask.sum().maximum(1f);
     NDArray rec;
@@ -338,6 +340,22 @@ public final class LrdModel implements AutoCloseable {
       var perRelation = logSigmoid(pos).add(logSigmoid(neg.neg())); // B,n,R
       var perPair = logQ.exp().mul(perRelation).sum(new int[] {2}).neg(); // B,n
       rec = perPair.mul(mask).sum().div(pairs);
+    } else if (reference) {
+      var q = logQ.exp();
+      var rel = params.get("relation");
+      if (config.leaveOneLatent()) {
+        q = q.get(":, :, 1:");
+        rel = rel.get("1:");
+      }
+      var w = q.matMul(rel); // B,n,d
+      var eh = gather(hist, entity);
+      var en = gather(m.create(negatives, new Shape(b, n)), entity);
+      // φ(h, w, t) + Σ h⊙w + Σ t⊙w; the t⊙w term is the same for the positive and the negative
+      var pos = DistMult.score(eh, w, ej).add(eh.mul(w).sum(new int[] {2}));
+      var neg = DistMult.score(en, w, ej).add(en.mul(w).sum(new int[] {2}));
+      var valid = mask.sum(new int[] {1}).maximum(1f);
+      var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
+      rec = meanSig.add(1e-12f).log().neg().mean();
     } else {
       var w = logQ.exp().matMul(params.get("relation")); // B,n,d
       var pos = DistMult.score(gather(hist, entity), w, ej); // B,n
@@ -350,6 +368,8 @@ public final class LrdModel implements AutoCloseable {
     NDArray term = switch (config.entropySign()) {
       case MAXIMISE -> entropy.neg();
       case MINIMISE -> entropy;
+      // mean of −q log q over all B·n·R entries, padding slots included, as the reference code
+      case REFERENCE -> LatentRelationHead.entropy(logQ).mean().div(schema.size());
       case BALANCED -> {
         // H of the batch's mean distribution over the valid pairs: large when relations are used evenly
         var mean = logQ.exp().mul(mask.expandDims(2)).sum(new int[] {0, 1}).div(pairs); // R
@@ -365,7 +385,8 @@ public final class LrdModel implements AutoCloseable {
     var h = m.create(heads, new Shape(heads.length, 1));
     var t = m.create(tails);
     var src = config.lrdInput() == LrdInput.TEXT ? textVectors : params.get("entity");
-    return LatentRelationHead.logDistribution(params, gather(h, src), gather(t, src), config.leaveOneLatent())
+    return LatentRelationHead.logDistribution(params, gather(h, src), gather(t, src),
+        config.leaveOneLatent() && config.lrdObjective() != LrdObjective.REFERENCE)
         .exp().reshape(heads.length, schema.size());
   }
 

@@ -15,5 +15,13 @@ package org.lrdstream.model;
  */
 public enum LrdObjective {
   MIXTURE,
-  EXPECTED
+  EXPECTED,
+  /**
+   * The reference code's form (its {@code lrd_forward}): q is a softmax over all R relations,
+   * {@code sequence} included; with leave-one-latent the {@code sequence} relation's share is left
+   * out of {@code w_i = Σ_{r≠sequence} q_ir Rel_r} (q's mass on it means "no relation", a shorter
+   * w) rather than out of the softmax; and the triplet score adds the linear terms of its {@code
+   * get_triple_score}, {@code φ(h, w, t) + Σ h ⊙ w + Σ t ⊙ w}. Otherwise as {@link #MIXTURE}.
+   */
+  REFERENCE
 }

@@ -136,7 +136,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -167,6 +167,7 @@ public record ModelConfig(
           case "dropout" -> b.dropout(Float.parseFloat(value));
           case "layers" -> b.layers(Integer.parseInt(value));
           case "heads" -> b.heads(Integer.parseInt(value));
+          case "entropy" -> b.entropySign(parseEntropy(value, name));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -189,7 +190,15 @@ public record ModelConfig(
     try {
       return LrdObjective.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model '" + name + "': lrd must be mixture or expected, got '" + value + "'");
+      throw new IllegalArgumentException("model '" + name + "': lrd must be mixture, expected or reference, got '" + value + "'");
+    }
+  }
+
+  private static EntropySign parseEntropy(String value, String name) {
+    try {
+      return EntropySign.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model '" + name + "': entropy must be maximise, minimise, balanced or reference, got '" + value + "'");
     }
   }
 

@@ -81,6 +81,57 @@ class LrdObjectiveTest {
     }
   }
 
+  @Test
+  void theReferenceObjectiveAndEntropyAreTheReferenceCodes() {
+    var cfg = TinyModels.config().alphaEntropy(0.1f).lrdObjective(LrdObjective.REFERENCE)
+        .entropySign(EntropySign.REFERENCE).build();
+    try (var m = NDManager.newBaseManager("PyTorch"); var model = TinyModels.model(cfg, m, 7); var scope = new NDScope()) {
+      int r = model.schema().size();
+      int d = cfg.dim();
+      // every slot of the batch, the padding slot (history item 0) of the first user included
+      long[] slotHeads = {1, 2, 0, 4, 5, 6};
+      long[] slotTails = {3, 3, 3, 1, 1, 1};
+      var q = model.relationDistribution(m, slotHeads, slotTails).toFloatArray();
+      double sum = 0;
+      for (int k = 0; k < r; k++) {
+        sum += q[k];
+      }
+      assertThat(sum).isCloseTo(1, within(1e-5)); // sequence stays in the softmax
+      assertThat(q[0]).isGreaterThan(0f);
+      var e = model.parameters().get("entity").toFloatArray();
+      var rel = model.parameters().get("relation").toFloatArray();
+      int[][] users = {{0, 1}, {3, 4, 5}}; // valid slots
+      long[] negatives = {5, 6, 0, 1, 3, 2};
+      double expected = 0;
+      for (int[] slots : users) {
+        double mean = 0;
+        for (int i : slots) {
+          double diff = 0;
+          for (int x = 0; x < d; x++) {
+            double w = 0;
+            for (int k = 1; k < r; k++) { // leave-one-latent: sequence's share is "no relation"
+              w += q[i * r + k] * rel[k * d + x];
+            }
+            double dh = e[(int) slotHeads[i] * d + x] - e[(int) negatives[i] * d + x];
+            diff += dh * w * e[(int) slotTails[i] * d + x] + dh * w;
+          }
+          mean += sigmoid(diff) / slots.length;
+        }
+        expected -= Math.log(mean) / users.length;
+      }
+      double entropy = 0;
+      for (int i = 0; i < slotHeads.length; i++) {
+        for (int k = 0; k < r; k++) {
+          entropy -= q[i * r + k] * Math.log(q[i * r + k]);
+        }
+      }
+      expected += 0.1 * entropy / (slotHeads.length * r);
+      var b = TinyModels.batch();
+      double loss = model.lrdLoss(m, b.examples(), b.lrdNegatives())[0].getFloat();
+      assertThat(loss).isCloseTo(expected, within(1e-5));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(LrdObjective.class)
   void gradientsMatchFiniteDifferences(LrdObjective objective) {
