@@ -135,6 +135,6 @@ public final class RelationSelfAttention {
     if (!training || rate <= 0) {
       return x;
     }
-    return x.getNDArrayInternal().dropout(x, rate, true).singletonOrThrow();
+    return Dropout.apply(x, rate);
   }
 }

@@ -132,6 +132,7 @@ public final class Fit {
       long t0 = System.nanoTime();
       // one generator per epoch: a resumed run draws exactly what an uninterrupted one would
       var rng = new SplittableRandom(options.seed() * 1_000_003L + epoch);
+      org.lrdstream.model.Dropout.reseed(options.seed() * 7_919L + epoch);
       var terms = trainEpoch(epoch, rng, listener);
       long t1 = System.nanoTime();
       var dev = evaluator.evaluate(model, data.dev(), false);
