@@ -56,6 +56,12 @@ public final class ExperimentCommand implements Callable<Integer> {
           "given (the baseline). The report adds NDCG@5 against the value (results.md, sweep.png)."})
   String sweep;
 
+  @Option(names = "--flag-columns", paramLabel = "ONE|EACH",
+      description = {"How i_* columns of 0/1 flags (the MovieLens genres) become relations: one multi-valued",
+          "share-genre (the paper's two MovieLens relations) or each flag its own relation (share-Action, ...,",
+          "as the reference code reads them). Default: $LRD_FLAG_COLUMNS, else one."})
+  org.lrdstream.data.ReChorusReader.FlagColumns flagColumns;
+
   @Option(names = "--table3",
       description = {"Run the paper's whole Table 3 instead of --models: Caser, GRU4Rec, SASRec and TiSASRec, each with",
           "the LRD paper's search (lr 1e-2|1e-3|1e-4 × L2 1e-4|1e-5|1e-6|0 on the first seed, selected on dev NDCG@5)",
@@ -159,7 +165,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
       }
     }
-    var dataset = ReChorusReader.read(data);
+    var dataset = ReChorusReader.read(data, flagColumns != null ? flagColumns
+        : org.lrdstream.data.ReChorusReader.FlagColumns.fromEnvironment());
     err.println(dataset.summary());
     var seedList = IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
     var spec = new Experiment.Spec(dataset, sweep == null ? models : sweepModels(models, sweep), seedList, out, maxEpochs, patience, evalBatch,

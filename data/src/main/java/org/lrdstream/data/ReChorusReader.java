@@ -38,7 +38,36 @@ public final class ReChorusReader {
 
   private ReChorusReader() {}
 
+  /**
+   * How {@code i_*} columns of 0/1 flags (the MovieLens genres) become relations: {@link #ONE}
+   * multi-valued attribute ("share-genre", the paper's two MovieLens relations, the default), or
+   * {@link #EACH} flag its own attribute ("share-Action", ..., as the reference code's reader turns
+   * every {@code i_*} column into a relation: 20 on the MovieLens split).
+   */
+  public enum FlagColumns {
+    ONE,
+    EACH;
+
+    /** {@code LRD_FLAG_COLUMNS} (one or each), else {@link #ONE}. */
+    public static FlagColumns fromEnvironment() {
+      var v = System.getenv("LRD_FLAG_COLUMNS");
+      if (v == null || v.isBlank()) {
+        return ONE;
+      }
+      try {
+        return valueOf(v.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("LRD_FLAG_COLUMNS must be one or each, got '" + v + "'");
+      }
+    }
+  }
+
+  /** Reads a data set, flag columns as {@link FlagColumns#fromEnvironment()} says. */
   public static Dataset read(Path dir) {
+    return read(dir, FlagColumns.fromEnvironment());
+  }
+
+  public static Dataset read(Path dir, FlagColumns flags) {
     if (!Files.isDirectory(dir)) {
       throw new DataFormatException(dir, 0, "not a directory (expected a ReChorus data set: train.csv, dev.csv, test.csv, item_meta.csv, *.text)");
     }
@@ -46,6 +75,7 @@ public final class ReChorusReader {
     var dev = readHeldOut(dir.resolve("dev.csv"));
     var test = readHeldOut(dir.resolve("test.csv"));
     var meta = readMeta(dir.resolve("item_meta.csv"));
+    meta.flagsEach = flags == FlagColumns.EACH;
 
     int numItems = meta.maxItem;
     int numUsers = 0;
@@ -133,6 +163,7 @@ public final class ReChorusReader {
     final List<Map<Integer, Integer>> flagValues = new ArrayList<>();
     final List<String> relNames = new ArrayList<>();
     final List<Map<Integer, int[]>> relTargets = new ArrayList<>();
+    boolean flagsEach;
 
     Catalog toCatalog(int numItems, String[] texts, String[] originalIds) {
       var attributes = new ArrayList<Attribute>();
@@ -148,7 +179,16 @@ public final class ReChorusReader {
         }
         attributes.add(new Attribute(attrNames.get(a), maxValue, values));
       }
-      if (!flagNames.isEmpty()) {
+      if (flagsEach) {
+        for (int c = 0; c < flagNames.size(); c++) {
+          var values = new int[numItems + 1][];
+          for (int i = 0; i <= numItems; i++) {
+            Integer v = flagValues.get(c).get(i);
+            values[i] = v != null && v != 0 ? new int[] {1} : new int[0];
+          }
+          attributes.add(new Attribute(flagNames.get(c), 1, values));
+        }
+      } else if (!flagNames.isEmpty()) {
         var values = new int[numItems + 1][];
         for (int i = 0; i <= numItems; i++) {
           var set = new ArrayList<Integer>();

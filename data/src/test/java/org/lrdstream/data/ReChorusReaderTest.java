@@ -57,6 +57,18 @@ class ReChorusReaderTest {
   }
 
   @Test
+  void theMovieLensGenreFlagsCanEachBeARelationAsTheReferenceCodeReadsThem() {
+    var d = ReChorusReader.read(shared("ml-100k-split"), ReChorusReader.FlagColumns.EACH);
+    var names = d.catalog().predefinedRelationNames();
+    assertThat(names).hasSize(20).startsWith("share-year", "share-unknown", "share-Action");
+    // Toy Story: Animation, Children's, Comedy (flags 4, 5, 6 after year)
+    for (int a = 1; a <= 19; a++) {
+      assertThat(d.catalog().attributes().get(a).values()[1]).as(names.get(a))
+          .containsExactly(a == 4 || a == 5 || a == 6 ? new int[] {1} : new int[0]);
+    }
+  }
+
+  @Test
   void sequencesPutDevThenTestAfterTrain() {
     var d = ReChorusReader.read(shared("office"));
     var seq = d.sequences();
