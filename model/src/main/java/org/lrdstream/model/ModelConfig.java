@@ -161,13 +161,13 @@ public record ModelConfig(
           case "gamma" -> b.gammaKge(Float.parseFloat(value));
           case "lr" -> b.learningRate(Float.parseFloat(value));
           case "l2" -> b.l2(Float.parseFloat(value));
-          case "block" -> b.block(parseBlock(value, name));
-          case "lrd" -> b.lrdObjective(parseObjective(value, name));
-          case "kg" -> b.kgSampling(parseKg(value, name));
+          case "block" -> b.block(parseEnum(AttentionBlock.class, key, value, name));
+          case "lrd" -> b.lrdObjective(parseEnum(LrdObjective.class, key, value, name));
+          case "kg" -> b.kgSampling(parseEnum(KgSampling.class, key, value, name));
           case "dropout" -> b.dropout(Float.parseFloat(value));
           case "layers" -> b.layers(Integer.parseInt(value));
           case "heads" -> b.heads(Integer.parseInt(value));
-          case "entropy" -> b.entropySign(parseEntropy(value, name));
+          case "entropy" -> b.entropySign(parseEnum(EntropySign.class, key, value, name));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -178,35 +178,15 @@ public record ModelConfig(
     return b.build();
   }
 
-  private static AttentionBlock parseBlock(String value, String name) {
+  /** An enum setting by its constant's name (any case), or one clear error listing the choices. */
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String value, String name) {
     try {
-      return AttentionBlock.valueOf(value.toUpperCase(Locale.ROOT));
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model '" + name + "': block must be stacked or shared, got '" + value + "'");
-    }
-  }
-
-  private static LrdObjective parseObjective(String value, String name) {
-    try {
-      return LrdObjective.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model '" + name + "': lrd must be mixture, expected or reference, got '" + value + "'");
-    }
-  }
-
-  private static EntropySign parseEntropy(String value, String name) {
-    try {
-      return EntropySign.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model '" + name + "': entropy must be maximise, minimise, balanced or reference, got '" + value + "'");
-    }
-  }
-
-  private static KgSampling parseKg(String value, String name) {
-    try {
-      return KgSampling.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("model '" + name + "': kg must be rows or pairs, got '" + value + "'");
+      var choices = java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+      throw new IllegalArgumentException("model '" + name + "': " + key + " must be "
+          + String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.get(choices.size() - 1)
+          + ", got '" + value + "'");
     }
   }
 
