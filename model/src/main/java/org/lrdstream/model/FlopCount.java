@@ -8,9 +8,15 @@ package org.lrdstream.model;
 public final class FlopCount {
   private FlopCount() {}
 
-  /** Forward FLOPs of scoring one (user, candidate) pair. */
+  /**
+   * Forward FLOPs of scoring one (user, candidate) pair once the history is encoded: everything for
+   * RCF and KDA (their history summary depends on the candidate), one dot product for a baseline.
+   */
   public static double perPair(ModelConfig c, int relations, int history) {
     double d = c.dim();
+    if (!c.backbone().relationAware()) {
+      return 2 * d;
+    }
     double r = relations;
     double n = history;
     double attention = 2 * r * n * d * 2; // intensities and aggregation
@@ -18,6 +24,35 @@ public final class FlopCount {
         + 2 * r * r * d * 2 // scores and context over all heads
         + 2 * r * d * d * 2; // feed-forward
     return attention + c.layers() * perLayer + 2 * d;
+  }
+
+  /**
+   * Forward FLOPs of encoding one history, shared by all its candidates: 0 for RCF and KDA, the
+   * whole encoder for a baseline ({@link SequentialBaselines}; full-length histories).
+   */
+  public static double perHistory(ModelConfig c, int history) {
+    double d = c.dim();
+    double n = history;
+    double layers = c.layers();
+    return switch (c.backbone()) {
+      case RCF, KDA -> 0;
+      // Q, K, V, output projections; scores and context; feed-forward
+      case SASREC -> layers * (4 * n * d * d * 2 + 2 * n * n * d * 2 + 2 * n * d * d * 2);
+      // Q, K, V; scores against keys, positions and intervals; context from values, positions and intervals; feed-forward
+      case TISASREC -> layers * (3 * n * d * d * 2 + 3 * n * n * d * 2 + 3 * n * n * d * 2 + 2 * n * d * d * 2);
+      // input and hidden gates per step, then the output layer
+      case GRU4REC -> n * (3 * d * d * 2 + 3 * d * d * 2) + d * d * 2;
+      case CASER -> {
+        double window = SequentialBaselines.caserWindow(c);
+        double horizontal = 0;
+        for (int k = 1; k <= window; k++) {
+          horizontal += (window - k + 1) * SequentialBaselines.CASER_HORIZONTAL * k * d * 2;
+        }
+        double vertical = SequentialBaselines.CASER_VERTICAL * window * d * 2;
+        double fc = d * (SequentialBaselines.CASER_HORIZONTAL * window + SequentialBaselines.CASER_VERTICAL * d) * 2;
+        yield horizontal + vertical + fc + d * 2 * d * 2;
+      }
+    };
   }
 
   /** Forward FLOPs of LRD for one training example (its n history pairs). */
@@ -33,13 +68,13 @@ public final class FlopCount {
   /** FLOPs of one training epoch (forward and backward) over {@code examples} examples. */
   public static double trainingEpoch(ModelConfig c, int relations, int inputDim, long examples) {
     int cands = 1 + c.trainNegatives();
-    double forward = examples * (cands * perPair(c, relations, c.historyMax())
+    double forward = examples * (perHistory(c, c.historyMax()) + cands * perPair(c, relations, c.historyMax())
         + lrdPerExample(c, relations, c.historyMax(), inputDim));
     return 3 * forward;
   }
 
   /** FLOPs of one evaluation pass: {@code rows} users × {@code candidates} candidates. */
   public static double evaluation(ModelConfig c, int relations, long rows, int candidates) {
-    return rows * candidates * perPair(c, relations, c.historyMax());
+    return rows * (perHistory(c, c.historyMax()) + candidates * perPair(c, relations, c.historyMax()));
   }
 }

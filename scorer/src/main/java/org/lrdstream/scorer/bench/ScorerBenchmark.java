@@ -84,6 +84,8 @@ public final class ScorerBenchmark {
     var model = ServingModel.load(checkpoint, base.layers());
     int layers = model.config().layers();
     double flopsPerCandidate = FlopCount.perPair(model.config(), model.relationCount(), model.config().historyMax());
+    // a baseline encodes each event's history once for all its candidates (0 for RCF and KDA)
+    double flopsPerHistory = FlopCount.perHistory(model.config(), model.config().historyMax());
     var ingestState = Files.createTempDirectory("lrd-bench-ingest-");
     var scorerState = Files.createTempDirectory("lrd-bench-scorer-");
     try (var broker = EmbeddedKafkaBroker.start()) {
@@ -123,7 +125,7 @@ public final class ScorerBenchmark {
             metrics.getOrDefault(MetricNames.SCORING_LATENCY + "-p99", Double.NaN),
             metrics.getOrDefault(MetricNames.ONLINE_HIT10 + "-sum", 0.0) / Math.max(1, hitCount),
             metrics.getOrDefault(MetricNames.ONLINE_NDCG10 + "-sum", 0.0) / Math.max(1, hitCount),
-            (long) hitCount, flopsPerCandidate * candidatesTotal / seconds / 1e9, peakGflops, rate,
+            (long) hitCount, (flopsPerCandidate * candidatesTotal + flopsPerHistory * recs) / seconds / 1e9, peakGflops, rate,
             scorer.modelVersion(), Runtime.getRuntime().availableProcessors());
       }
     } finally {
