@@ -50,8 +50,9 @@ class DataCommandTest {
     assertThat(info.exitCode()).as(info.err()).isZero();
     assertThat(info.out())
         .contains("users         943")
-        .containsPattern("share-year +[0-9,]+ triplets")
-        .containsPattern("share-genre +[0-9,]+ triplets")
+        .containsPattern("share-year +[0-9,]+ item pairs +[0-9,]+ KG rows")
+        .containsPattern("share-genre +[0-9,]+ item pairs +[0-9,]+ KG rows")
+        .containsPattern("KGE γ = auto +0\\.0[0-9]+ ")
         .contains("item texts    1,349 of 1,349 items (100.0%)");
   }
 

@@ -21,16 +21,20 @@ public record DatasetSummary(
     int itemsWithText,
     PopularityBaseline popularity) {
 
-  /** One predefined relation: from an attribute ({@code values} of them) or an item-item list. */
-  public record RelationCount(String relation, int values, long triplets) {}
+  /**
+   * One predefined relation: from an attribute ({@code values} of them) or an item-item list;
+   * {@code triplets} counts item pairs, {@code rows} the reference code's KG rows (item-item pairs,
+   * or (item, value) rows of an attribute).
+   */
+  public record RelationCount(String relation, int values, long triplets, long rows) {}
 
   public static DatasetSummary of(Dataset d) {
     var relations = new ArrayList<RelationCount>();
     for (var a : d.catalog().attributes()) {
-      relations.add(new RelationCount(a.relationName(), a.numValues(), a.tripletCount()));
+      relations.add(new RelationCount(a.relationName(), a.numValues(), a.tripletCount(), a.rowCount()));
     }
     for (var r : d.catalog().relations()) {
-      relations.add(new RelationCount(r.name(), 0, r.tripletCount()));
+      relations.add(new RelationCount(r.name(), 0, r.tripletCount(), r.tripletCount()));
     }
     int withText = 0;
     for (int i = 1; i <= d.numItems(); i++) {
@@ -56,9 +60,15 @@ public record DatasetSummary(
     double density = users == 0 || items == 0 ? 0 : 100.0 * interactions() / ((double) users * items);
     sb.append(String.format(Locale.ROOT, "density       %.2f%%%n", density));
     sb.append(String.format(Locale.ROOT, "relations     %d%n", relations.size()));
+    long rows = 0;
     for (var r : relations) {
-      sb.append(String.format(Locale.ROOT, "  %-18s %,12d triplets%s%n", r.relation(), r.triplets(),
+      sb.append(String.format(Locale.ROOT, "  %-18s %,12d item pairs  %,9d KG rows%s%n", r.relation(), r.triplets(), r.rows(),
           r.values() > 0 ? String.format(Locale.ROOT, "  (%,d values)", r.values()) : ""));
+      rows += r.rows();
+    }
+    if (!relations.isEmpty() && interactions() > 0) {
+      sb.append(String.format(Locale.ROOT, "KGE γ = auto  %.4f  (%,d KG rows / %,d interactions, the reference code's rule)%n",
+          (double) rows / interactions(), rows, interactions()));
     }
     sb.append(String.format(Locale.ROOT, "item texts    %,d of %,d items (%.1f%%)%n", itemsWithText, items,
         items == 0 ? 0.0 : 100.0 * itemsWithText / items));
