@@ -341,20 +341,19 @@ public final class LrdModel implements AutoCloseable {
       var perPair = logQ.exp().mul(perRelation).sum(new int[] {2}).neg(); // B,n
       rec = perPair.mul(mask).sum().div(pairs);
     } else if (reference) {
+      // per relation r (sequence left out with leave-one-latent): the score with w_ir = q_ir Rel_r,
+      // φ(h, w_ir, t) + Σ h⊙w_ir + Σ t⊙w_ir = q_ir (h⊙t + h + t)·Rel_r; the t term cancels in pos − neg
       var q = logQ.exp();
       var rel = params.get("relation");
       if (config.leaveOneLatent()) {
         q = q.get(":, :, 1:");
         rel = rel.get("1:");
       }
-      var w = q.matMul(rel); // B,n,d
       var eh = gather(hist, entity);
       var en = gather(m.create(negatives, new Shape(b, n)), entity);
-      // φ(h, w, t) + Σ h⊙w + Σ t⊙w; the t⊙w term is the same for the positive and the negative
-      var pos = DistMult.score(eh, w, ej).add(eh.mul(w).sum(new int[] {2}));
-      var neg = DistMult.score(en, w, ej).add(en.mul(w).sum(new int[] {2}));
-      var valid = mask.sum(new int[] {1}).maximum(1f);
-      var meanSig = Activation.sigmoid(pos.sub(neg)).mul(mask).sum(new int[] {1}).div(valid);
+      var diff = eh.mul(ej).add(eh).sub(en.mul(ej)).sub(en).matMul(rel.transpose()).mul(q); // B,n,R'
+      var valid = mask.sum(new int[] {1}, true).maximum(1f); // B,1
+      var meanSig = Activation.sigmoid(diff).mul(mask.expandDims(2)).sum(new int[] {1}).div(valid); // B,R'
       rec = meanSig.add(1e-12f).log().neg().mean();
     } else {
       var w = logQ.exp().matMul(params.get("relation")); // B,n,d

@@ -18,10 +18,12 @@ public enum LrdObjective {
   EXPECTED,
   /**
    * The reference code's form (its {@code lrd_forward}): q is a softmax over all R relations,
-   * {@code sequence} included; with leave-one-latent the {@code sequence} relation's share is left
-   * out of {@code w_i = Σ_{r≠sequence} q_ir Rel_r} (q's mass on it means "no relation", a shorter
-   * w) rather than out of the softmax; and the triplet score adds the linear terms of its {@code
-   * get_triple_score}, {@code φ(h, w, t) + Σ h ⊙ w + Σ t ⊙ w}. Otherwise as {@link #MIXTURE}.
+   * {@code sequence} included, and each relation r (but {@code sequence} with leave-one-latent:
+   * q's mass there means "no relation") reconstructs the pair on its own with {@code w_ir = q_ir
+   * Rel_r} and the linear terms of its {@code get_triple_score}, {@code s_ir = φ(h, w_ir, t) + Σ h ⊙
+   * w_ir + Σ t ⊙ w_ir}; the loss averages {@code −log mean_i σ(s_ir − s⁻_ir)} over the relations
+   * (and the examples). A relation q gives no weight scores σ(0) = ½: with q peaked, all but one
+   * relation contribute a constant log 2, so LRD weighs about λ/(R−1) on the entity embeddings.
    */
   REFERENCE
 }

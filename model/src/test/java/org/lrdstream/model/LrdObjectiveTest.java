@@ -102,22 +102,23 @@ class LrdObjectiveTest {
       var rel = model.parameters().get("relation").toFloatArray();
       int[][] users = {{0, 1}, {3, 4, 5}}; // valid slots
       long[] negatives = {5, 6, 0, 1, 3, 2};
+      // per relation k ≠ sequence: −log mean over the user's pairs of σ(q_k [φ_k(v) + v·Rel_k − φ_k(v⁻) − v⁻·Rel_k]),
+      // averaged over the users and the R − 1 relations
       double expected = 0;
       for (int[] slots : users) {
-        double mean = 0;
-        for (int i : slots) {
-          double diff = 0;
-          for (int x = 0; x < d; x++) {
-            double w = 0;
-            for (int k = 1; k < r; k++) { // leave-one-latent: sequence's share is "no relation"
-              w += q[i * r + k] * rel[k * d + x];
+        for (int k = 1; k < r; k++) {
+          double mean = 0;
+          for (int i : slots) {
+            double diff = 0;
+            for (int x = 0; x < d; x++) {
+              double w = q[i * r + k] * rel[k * d + x];
+              double dh = e[(int) slotHeads[i] * d + x] - e[(int) negatives[i] * d + x];
+              diff += dh * w * e[(int) slotTails[i] * d + x] + dh * w;
             }
-            double dh = e[(int) slotHeads[i] * d + x] - e[(int) negatives[i] * d + x];
-            diff += dh * w * e[(int) slotTails[i] * d + x] + dh * w;
+            mean += sigmoid(diff) / slots.length;
           }
-          mean += sigmoid(diff) / slots.length;
+          expected -= Math.log(mean) / (users.length * (r - 1));
         }
-        expected -= Math.log(mean) / users.length;
       }
       double entropy = 0;
       for (int i = 0; i < slotHeads.length; i++) {
