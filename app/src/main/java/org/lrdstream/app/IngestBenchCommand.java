@@ -29,13 +29,21 @@ public final class IngestBenchCommand implements Callable<Integer> {
           + " hot paths; the last round is reported (default: ${DEFAULT-VALUE}).")
   int warmupRounds;
 
+  @Option(
+      names = "--passes",
+      defaultValue = "4",
+      description = "Passes of the data set through the same broker and ingest instance in each"
+          + " round (pass k > 1 as other users with other event ids); the last pass is measured:"
+          + " a long-running ingest after the JIT has compiled its hot paths (default: ${DEFAULT-VALUE}).")
+  int passes;
+
   @Option(names = "--at-least-once", description = "Measure without exactly-once, for comparison.")
   boolean atLeastOnce;
 
   @Override
   public Integer call() throws Exception {
     var config = IngestConfig.defaults().withExactlyOnce(!atLeastOnce);
-    var result = IngestBenchmark.run(data, partitions, warmupRounds, config,
+    var result = IngestBenchmark.run(data, partitions, warmupRounds, passes, config,
         line -> System.err.println("bench: " + line));
     System.err.printf(Locale.ROOT, "bench: %,.0f events/s (%,.0f events/s if the %d cores were ours: %.1f us CPU per event)%n",
         result.eventsPerSecond(), result.cpuBoundEventsPerSecond(), result.cores(),

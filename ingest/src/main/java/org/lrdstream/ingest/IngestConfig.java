@@ -178,6 +178,12 @@ public record IngestConfig(
         (int) Math.max(500, sessionTimeout.toMillis() / 3));
     // the topology has no global state; opting in now silences a Kafka 5.0 migration warning
     p.put("processing.exception.handler.global.enabled", true);
+    // A task reads interactions, their repartition topic and items. Items may come before or after
+    // their interactions, and an event keyed by something else than its user reaches its user's
+    // history after a detour through the repartition topic anyway (ordered there by the grace
+    // rule): so a task never idles waiting for an empty input. The default idling check cost a lag
+    // lookup and a formatted log message per record while items and the repartition topic are idle.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // sequence events are ~1 KB of repetitive JSON (the history): lz4 shrinks them several-fold
     // (CPU with and without it was within the noise of the shared benchmark machine)

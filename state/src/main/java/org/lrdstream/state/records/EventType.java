@@ -12,17 +12,28 @@ public enum EventType {
   PURCHASE,
   RATING;
 
+  private static final EventType[] ALL = values();
+
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+  private final Optional<EventType> self = Optional.of(this);
+
   /** The name on the wire: lower case. */
   @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** The type with this wire name (case-insensitive), or empty when there is none. */
   public static Optional<EventType> fromWireName(String name) {
-    for (var t : values()) {
-      if (t.wireName().equalsIgnoreCase(name)) {
-        return Optional.of(t);
+    // on the ingest path for every event: no allocation, no lower-casing
+    for (var t : ALL) {
+      if (t.wireName.equals(name)) {
+        return t.self;
+      }
+    }
+    for (var t : ALL) {
+      if (t.wireName.equalsIgnoreCase(name)) {
+        return t.self;
       }
     }
     return Optional.empty();
