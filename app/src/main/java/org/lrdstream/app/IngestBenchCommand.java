@@ -24,26 +24,40 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup-rounds",
-      defaultValue = "1",
-      description = "Full rounds run first (fresh broker and state each) so the JIT has compiled the"
-          + " hot paths; the last round is reported (default: ${DEFAULT-VALUE}).")
+      defaultValue = "0",
+      description = "Full rounds (fresh broker and state each, all their passes) run before the"
+          + " reported one (default: ${DEFAULT-VALUE}: the passes already warm the JIT up).")
   int warmupRounds;
 
   @Option(
       names = "--passes",
-      defaultValue = "4",
+      defaultValue = "12",
       description = "Passes of the data set through the same broker and ingest instance in each"
-          + " round (pass k > 1 as other users with other event ids); the last pass is measured:"
-          + " a long-running ingest after the JIT has compiled its hot paths (default: ${DEFAULT-VALUE}).")
+          + " round (pass k > 1 as other users with other event ids); the last --measured-passes"
+          + " are measured: a long-running ingest after the JIT has compiled its hot paths"
+          + " (default: ${DEFAULT-VALUE}).")
   int passes;
+
+  @Option(
+      names = "--measured-passes",
+      defaultValue = "4",
+      description = "How many of the last passes are measured together (default: ${DEFAULT-VALUE}).")
+  int measuredPasses;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Kafka Streams threads of the ingest topology (default: ${DEFAULT-VALUE}, as lrd ingest).")
+  int threads;
 
   @Option(names = "--at-least-once", description = "Measure without exactly-once, for comparison.")
   boolean atLeastOnce;
 
   @Override
   public Integer call() throws Exception {
-    var config = IngestConfig.defaults().withExactlyOnce(!atLeastOnce);
-    var result = IngestBenchmark.run(data, partitions, warmupRounds, passes, config,
+    var config = IngestConfig.defaults().withExactlyOnce(!atLeastOnce).withThreads(threads);
+    var result = IngestBenchmark.run(data, partitions, warmupRounds, passes,
+        Math.min(measuredPasses, passes), config,
         line -> System.err.println("bench: " + line));
     System.err.printf(Locale.ROOT, "bench: %,.0f events/s (%,.0f events/s if the %d cores were ours: %.1f us CPU per event)%n",
         result.eventsPerSecond(), result.cpuBoundEventsPerSecond(), result.cores(),

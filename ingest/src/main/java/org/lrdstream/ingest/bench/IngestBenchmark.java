@@ -71,12 +71,13 @@ public final class IngestBenchmark {
    */
   public static Result run(Path data, int partitions, int warmupRounds, IngestConfig base,
       Consumer<String> log) throws Exception {
-    return run(data, partitions, warmupRounds, 1, base, log);
+    return run(data, partitions, warmupRounds, 1, 1, base, log);
   }
 
   /**
    * As {@link #run(Path, int, int, IngestConfig, Consumer)}, with {@code passes} passes of the data
-   * set through the same broker and ingest instance in each round, the last pass measured: a
+   * set through the same broker and ingest instance in each round, the last {@code measuredPasses}
+   * measured together (events in them over their time; {@link Result#events()} counts them): a
    * long-running ingest process in its steady state, after the JIT has compiled what it runs (a
    * fresh broker and Streams instance per round keeps the compilers busy: on 2 cores C2 took about
    * half a core through every 50k-event round, measured with per-thread CPU from /proc). Pass k > 1
@@ -85,12 +86,16 @@ public final class IngestBenchmark {
    * published once.
    */
   public static Result run(Path data, int partitions, int warmupRounds, int passes,
-      IngestConfig base, Consumer<String> log) throws Exception {
+      int measuredPasses, IngestConfig base, Consumer<String> log) throws Exception {
     if (warmupRounds < 0) {
       throw new IllegalArgumentException("warm-up rounds must be >= 0, got " + warmupRounds);
     }
     if (passes < 1) {
       throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+    }
+    if (measuredPasses < 1 || measuredPasses > passes) {
+      throw new IllegalArgumentException(
+          "measured passes must be between 1 and the passes (" + passes + "), got " + measuredPasses);
     }
     var plan = ReplayPlan.of(ReChorusReader.read(data));
     log.accept("read " + plan.dataset() + ": " + plan.items().size() + " items, "
@@ -98,7 +103,7 @@ public final class IngestBenchmark {
     Double coldBrokerStart = null;
     Result last = null;
     for (int round = 0; round <= warmupRounds; round++) {
-      last = round(plan, partitions, passes, base, log);
+      last = round(plan, partitions, passes, measuredPasses, base, log);
       if (coldBrokerStart == null) {
         coldBrokerStart = last.brokerStartSeconds();
       }
@@ -110,8 +115,8 @@ public final class IngestBenchmark {
         last.cpuSeconds(), last.exactlyOnce(), last.partitions(), last.threads(), last.cores());
   }
 
-  private static Result round(ReplayPlan plan, int partitions, int passes, IngestConfig base,
-      Consumer<String> log) throws Exception {
+  private static Result round(ReplayPlan plan, int partitions, int passes, int measuredPasses,
+      IngestConfig base, Consumer<String> log) throws Exception {
     var stateDir = Files.createTempDirectory("lrd-bench-state-");
     try (var broker = EmbeddedKafkaBroker.start()) {
       log.accept("broker up in " + broker.startTime().toMillis() + " ms");
@@ -122,32 +127,41 @@ public final class IngestBenchmark {
           var admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
               broker.bootstrapServers()))) {
         double ingestStart = (System.nanoTime() - s0) / 1e9;
-        Result result = null;
         long events = plan.interactions().size();
+        int firstMeasured = passes - measuredPasses + 1;
+        double seconds = 0;
+        double cpuSeconds = 0;
+        double replaySeconds = 0;
+        java.util.Map<Long, Long> threads0 = null;
         for (int pass = 1; pass <= passes; pass++) {
           var thisPass = pass == 1 ? plan : renamed(plan, pass);
           long t0 = System.nanoTime();
           long cpu0 = processCpuNanos();
-          var threads0 = threadCpuNanos();
-          new Replayer(broker.bootstrapServers()).replay(thisPass, 0, Replayer.Progress.NONE);
-          double replaySeconds = (System.nanoTime() - t0) / 1e9;
-          log.accept("pass " + pass + "/" + passes + " replayed in "
-              + String.format(java.util.Locale.ROOT, "%.2f", replaySeconds) + " s; waiting for ingest");
-          awaitCommitted(admin, config.applicationId(), pass * events, ingest);
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-          if (pass == passes) {
-            logCpuByThreadGroup(threads0, threadCpuNanos(), cpuSeconds, log);
-            logThreadMetrics(ingest, log);
-          } else {
-            log.accept(String.format(java.util.Locale.ROOT, "pass %d: %.0f events/s", pass,
-                events / seconds));
+          if (pass == firstMeasured) {
+            threads0 = threadCpuNanos();
           }
-          result = new Result(plan.dataset(), events, plan.items().size(), seconds,
-              events / seconds, replaySeconds, broker.startTime().toNanos() / 1e9, ingestStart,
-              cpuSeconds, config.exactlyOnce(), partitions, config.threads(),
-              Runtime.getRuntime().availableProcessors());
+          new Replayer(broker.bootstrapServers()).replay(thisPass, 0, Replayer.Progress.NONE);
+          double replay = (System.nanoTime() - t0) / 1e9;
+          awaitCommitted(admin, config.applicationId(), pass * events, ingest);
+          double passSeconds = (System.nanoTime() - t0) / 1e9;
+          double passCpu = (processCpuNanos() - cpu0) / 1e9;
+          log.accept(String.format(java.util.Locale.ROOT,
+              "pass %d/%d%s: %.0f events/s (replayed in %.2f s), %.0f us CPU per event", pass,
+              passes, pass >= firstMeasured ? " (measured)" : "", events / passSeconds, replay,
+              passCpu * 1e6 / events));
+          if (pass >= firstMeasured) {
+            seconds += passSeconds;
+            cpuSeconds += passCpu;
+            replaySeconds += replay;
+          }
         }
+        logCpuByThreadGroup(threads0, threadCpuNanos(), cpuSeconds, log);
+        logThreadMetrics(ingest, log);
+        long measured = events * measuredPasses;
+        var result = new Result(plan.dataset(), measured, plan.items().size(), seconds,
+            measured / seconds, replaySeconds, broker.startTime().toNanos() / 1e9, ingestStart,
+            cpuSeconds, config.exactlyOnce(), partitions, config.threads(),
+            Runtime.getRuntime().availableProcessors());
         return result;
       }
     } finally {

@@ -3,7 +3,13 @@ package org.lrdstream.ingest.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.lrdstream.ingest.replay.ReplayPlan;
+import org.lrdstream.state.records.EventType;
+import org.lrdstream.state.records.Interaction;
+import org.lrdstream.state.records.Item;
 
 class IngestBenchmarkResultTest {
 
@@ -17,5 +23,20 @@ class IngestBenchmarkResultTest {
     assertThat(json.get("broker_start_seconds").asDouble()).isEqualTo(3.5);
     assertThat(json.get("exactly_once").asBoolean()).isTrue();
     assertThat(r.toJson()).doesNotContain("\n");
+  }
+
+  @Test
+  void aLaterPassIsTheSameEventsForOtherUsersWithOtherIdsAndNoCatalog() {
+    var plan = new ReplayPlan("toy", List.of(new Item("i1", "a pen", Map.of(), Map.of())), List.of(
+        new Interaction("7", "i1", 1000L, EventType.PURCHASE, "toy/train/0"),
+        new Interaction("8", "i1", 2000L, EventType.VIEW, null),
+        new Interaction("7", "i1", 3000L, EventType.PURCHASE, "toy/test/0")));
+    var pass3 = IngestBenchmark.renamed(plan, 3);
+    assertThat(pass3.items()).isEmpty();
+    assertThat(pass3.interactions()).containsExactly(
+        new Interaction("p3/7", "i1", 1000L, EventType.PURCHASE, "toy/train/0#p3"),
+        new Interaction("p3/8", "i1", 2000L, EventType.VIEW, null),
+        new Interaction("p3/7", "i1", 3000L, EventType.PURCHASE, "toy/test/0#p3"));
+    assertThat(IngestBenchmark.renamed(plan, 4).interactions().get(0).user()).isEqualTo("p4/7");
   }
 }

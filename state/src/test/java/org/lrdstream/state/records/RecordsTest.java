@@ -18,6 +18,16 @@ class RecordsTest {
   }
 
   @Test
+  void eventTypesAreLowerCaseOnTheWireAndParsedIgnoringCase() {
+    assertThat(EventType.PURCHASE.wireName()).isEqualTo("purchase");
+    assertThat(EventType.fromWireName("rating")).contains(EventType.RATING);
+    assertThat(EventType.fromWireName("Click")).contains(EventType.CLICK);
+    assertThat(EventType.fromWireName("VIEW")).contains(EventType.VIEW);
+    assertThat(EventType.fromWireName("like")).isEmpty();
+    assertThat(EventType.fromWireName(null)).isEmpty();
+  }
+
+  @Test
   void interactionReadsEpochMillisAndIsoTimestampsAlike() throws Exception {
     var a = InteractionCodec.decode(b("{\"user\":\"u1\",\"item\":\"i9\",\"ts\":1714564800000}"));
     var c = InteractionCodec.decode(b("{\"user\":\"u1\",\"item\":\"i9\",\"ts\":\"2024-05-01T12:00:00Z\"}"));
