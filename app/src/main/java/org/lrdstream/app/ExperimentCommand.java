@@ -45,7 +45,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = {"Models: rcf, rcf+lrd, kda, kda+lrd; the baselines caser, gru4rec, sasrec, tisasrec;",
           "ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
           "a name may end in @key=value[@key=value...] (latent, lambda, alpha, gamma, lr, l2, block=stacked|shared,",
-          "lrd=mixture|expected|reference, entropy, kg=rows|pairs, dropout, layers, heads), e.g. kda+lrd@latent=5 or",
+          "lrd=mixture|expected|reference, entropy, kg=rows|pairs, freq=dft|random, dropout, layers, heads), e.g. kda+lrd@latent=5 or",
           "kda+lrd@block=shared@lrd=expected or sasrec@lr=1e-3@l2=0.",
           "Default: ${DEFAULT-VALUE}."})
   List<String> models;
@@ -148,7 +148,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--negatives", paramLabel = "K", description = "Training negatives per example (default 1 = BPR).")
   Integer negatives;
 
-  @Option(names = "--freq-init", paramLabel = "INIT", description = "KDA decay initialisation: DFT (default) or RANDOM.")
+  @Option(names = "--freq-init", paramLabel = "INIT", description = "KDA decay initialisation: DFT (default) or RANDOM (N(0, 1), the reference code's --freq_rand 1).")
   FrequencyInit freqInit;
 
   @picocli.CommandLine.Spec

@@ -70,8 +70,8 @@ public final class LrdModel implements AutoCloseable {
         params.put("decay.real", re, new Shape(r, f));
         params.put("decay.imag", im, new Shape(r, f));
       } else {
-        params.normal("decay.real", rng, 0.01f, r, f);
-        params.normal("decay.imag", rng, 0.01f, r, f);
+        params.normal("decay.real", rng, 1f, r, f); // FrequencyInit.RANDOM: the reference's N(0, 1)
+        params.normal("decay.imag", rng, 1f, r, f);
       }
     }
     if (config.backbone().relationAware()) {

@@ -136,7 +136,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -168,6 +168,7 @@ public record ModelConfig(
           case "layers" -> b.layers(Integer.parseInt(value));
           case "heads" -> b.heads(Integer.parseInt(value));
           case "entropy" -> b.entropySign(parseEnum(EntropySign.class, key, value, name));
+          case "freq" -> b.freqInit(parseEnum(FrequencyInit.class, key, value, name));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }

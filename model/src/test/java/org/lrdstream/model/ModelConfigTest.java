@@ -57,6 +57,14 @@ class ModelConfigTest {
   }
 
   @Test
+  void theDecayStartIsNamedLikeTheOtherSettings() {
+    assertThat(ModelConfig.forName("kda").freqInit()).isEqualTo(FrequencyInit.DFT);
+    assertThat(ModelConfig.forName("kda@freq=random").freqInit()).isEqualTo(FrequencyInit.RANDOM);
+    assertThat(ModelConfig.forName("kda+lrd@lrd=reference@freq=random").freqInit()).isEqualTo(FrequencyInit.RANDOM);
+    assertThatThrownBy(() -> ModelConfig.forName("kda@freq=flat")).hasMessageContaining("freq must be dft or random");
+  }
+
+  @Test
   void kgSamplingIsTheReferenceRowsAndOldCheckpointsReadAsPairs() throws Exception {
     assertThat(ModelConfig.forName("kda+lrd").kgSampling()).isEqualTo(KgSampling.ROWS);
     assertThat(ModelConfig.forName("kda@kg=pairs").kgSampling()).isEqualTo(KgSampling.PAIRS);
