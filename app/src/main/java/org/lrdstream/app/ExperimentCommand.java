@@ -151,6 +151,12 @@ public final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--freq-init", paramLabel = "INIT", description = "KDA decay initialisation: DFT (default) or RANDOM (N(0, 1), the reference code's --freq_rand 1).")
   FrequencyInit freqInit;
 
+  @Option(names = "--export-best", paramLabel = "DIR", description = {
+      "Instead of training: write the best epoch saved so far by the run of --models M (one model) and",
+      "--first-seed S in --out (still going or stopped) as a model checkpoint in DIR, for lrd relations,",
+      "explain, the scorer or a warm start. Dev metrics only: the test split is not looked at."})
+  Path exportBest;
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -172,6 +178,14 @@ public final class ExperimentCommand implements Callable<Integer> {
     var spec = new Experiment.Spec(dataset, sweep == null ? models : sweepModels(models, sweep), seedList, out, maxEpochs, patience, evalBatch,
         fullCatalogUsers, this::override);
     var text = new EncoderSource(encoder, cacheDir == null ? defaultCacheDir() : cacheDir, err);
+    if (exportBest != null) {
+      if (table3 || sweep != null || models.size() != 1) {
+        throw new IllegalArgumentException("--export-best takes one model (--models M) and one seed (--first-seed S)");
+      }
+      int epoch = new Experiment(spec, text, err).exportBest(models.get(0), firstSeed, exportBest);
+      err.println("wrote " + models.get(0) + " seed " + firstSeed + ", epoch " + epoch + " (the best saved so far), to " + exportBest);
+      return 0;
+    }
     if (table3) {
       var runs = Table3.run(spec, text, err, new Progress(err));
       System.out.println(readQuietly(out.resolve("table3.md")));

@@ -129,6 +129,56 @@ public final class Experiment {
     return ExperimentReport.write(spec.out(), data.name(), text.id(), log);
   }
 
+  /**
+   * Writes the best epoch a run has saved so far (in {@code OUT/progress/<model>-seed<N>/}; the run
+   * may still be going, or have been stopped) as a model checkpoint in {@code dest}, as the run
+   * itself will write its final one, but without test metrics (the test split is looked at only
+   * when a run ends) and without optimizer state. Its metrics are the dev metrics of that epoch;
+   * {@code extra.in_progress_after_epoch} says how far the run had got.
+   *
+   * @return the epoch written
+   */
+  public int exportBest(String model, int seed, Path dest) {
+    var cfg = spec.overrides().apply(ModelConfig.forName(model));
+    var progressDir = spec.out().resolve("progress").resolve(model + "-seed" + seed);
+    var saved = Fit.savedBest(progressDir);
+    if (saved == null) {
+      var done = Files.exists(runFile(spec.out(), model, seed));
+      throw new IllegalArgumentException(done
+          ? model + " seed " + seed + " has finished: its checkpoint is " + spec.out().resolve("checkpoints").resolve(model + "-seed" + seed)
+          : "no saved epoch of " + model + " seed " + seed + " in " + progressDir
+              + " (is the run in this OUT, with this model name and seed?)");
+    }
+    var data = spec.data();
+    var vectors = text.vectors(data.catalog());
+    try (var manager = NDManager.newBaseManager("PyTorch");
+        var m = ModelFactory.create(cfg, data, vectors, manager, seed)) {
+      var params = m.parameters();
+      for (var name : params.all().keySet()) {
+        if (!saved.parameters().containsKey(name)) {
+          throw new IllegalArgumentException(progressDir + " has no parameter '" + name + "' of " + model
+              + ": was it trained with other settings (e.g. --latent, --layers)?");
+        }
+      }
+      saved.parameters().forEach(params::load);
+      var metrics = new LinkedHashMap<String, Double>();
+      if (saved.log() != null) {
+        saved.log().dev().asMap().forEach((k, v) -> metrics.put("dev." + k, v));
+      }
+      var extra = new LinkedHashMap<String, Object>();
+      extra.put("dataset", data.name());
+      extra.put("encoder", text.id());
+      extra.put("model_name", model);
+      extra.put("seed", seed);
+      extra.put("best_epoch", saved.epoch());
+      extra.put("in_progress_after_epoch", saved.lastEpoch());
+      var checkpoint = ModelCheckpoint.toCheckpoint(m, null,
+          new ModelCheckpoint.Meta(saved.epoch(), userIds(data), itemIds(data), Map.of(), metrics, extra));
+      CheckpointFiles.write(checkpoint, dest);
+      return saved.epoch();
+    }
+  }
+
   /** The external user ids of a data set's rows (row 0 = ""): the ids in its files. */
   public static List<String> userIds(Dataset data) {
     var users = new ArrayList<String>();

@@ -169,6 +169,22 @@ public final class Fit {
         testSeconds, curve);
   }
 
+  /** The best epoch a run has saved so far in {@code progressDir}: its number, parameters and dev metrics. */
+  public record SavedBest(int epoch, int lastEpoch, Map<String, float[]> parameters, EpochLog log) {}
+
+  /**
+   * The best epoch saved so far by a run (finished epochs only; the run may still be going), or
+   * null when it has saved none. The test split is not looked at.
+   */
+  public static SavedBest savedBest(Path progressDir) {
+    var s = new RunProgress(progressDir).best();
+    if (s == null) {
+      return null;
+    }
+    var log = s.curve().stream().filter(l -> l.epoch() == s.bestEpoch()).findFirst().orElse(null);
+    return new SavedBest(s.bestEpoch(), s.epoch(), s.best(), log);
+  }
+
   /** Deletes the saved progress of a run once its result is recorded. */
   public static void clearProgress(Path progressDir) {
     new RunProgress(progressDir).clear();

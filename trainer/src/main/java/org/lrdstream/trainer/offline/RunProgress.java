@@ -97,6 +97,45 @@ final class RunProgress {
     }
   }
 
+  /**
+   * The best epoch saved so far, without touching a model: for reading the state of a run that may
+   * still be going (it replaces {@code best-<B>} as it improves; a state that changed under the
+   * read is read again). Null when nothing is saved or no epoch has finished.
+   */
+  State best() {
+    var stateFile = dir.resolve("state.json");
+    for (int attempt = 0; ; attempt++) {
+      if (!Files.isRegularFile(stateFile)) {
+        return null;
+      }
+      try {
+        var s = JSON.readTree(stateFile.toFile());
+        int epoch = s.path("epoch").asInt();
+        int bestEpoch = s.path("best_epoch").asInt();
+        if (bestEpoch <= 0) {
+          return null;
+        }
+        var best = new LinkedHashMap<String, float[]>();
+        for (var t : CheckpointFiles.read(dir.resolve("best-" + bestEpoch)).tensors()) {
+          best.put(t.name(), t.floats());
+        }
+        List<EpochLog> curve = JSON.convertValue(s.path("curve"),
+            JSON.getTypeFactory().constructCollectionType(List.class, EpochLog.class));
+        return new State(epoch, bestEpoch, s.path("best_ndcg5").asDouble(), best, curve);
+      } catch (IOException | RuntimeException e) {
+        if (attempt >= 2) {
+          throw new IllegalStateException("cannot read the best epoch saved in " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(500); // the run moved on between reading state.json and best-<B>
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", ie);
+        }
+      }
+    }
+  }
+
   void clear() {
     try {
       DurableFiles.deleteTree(dir);
