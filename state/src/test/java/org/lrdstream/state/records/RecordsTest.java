@@ -18,6 +18,23 @@ class RecordsTest {
   }
 
   @Test
+  void sequenceEventsAreWrittenByteForByteAsTheMapperWritesThem() throws Exception {
+    var events = List.of(
+        new SequenceEvent("u1", "i2", 5L, EventType.PURCHASE, "ev",
+            List.of(new HistoryEntry("i0", 1L), new HistoryEntry("i1", 3L))),
+        new SequenceEvent("u1", "i2", 1_700_000_000_000L, EventType.VIEW, null, List.of()),
+        new SequenceEvent("ü \"q\" \n", "\u0001é", 0L, EventType.RATING, "", null),
+        new SequenceEvent("u", "i", Long.MAX_VALUE, null, "e", List.of(new HistoryEntry("x", -3L))));
+    var serde = RecordSerdes.sequenceEvent();
+    for (var e : events) {
+      var bytes = serde.serializer().serialize("sequence-events", e);
+      assertThat(new String(bytes, UTF_8)).isEqualTo(new String(Json.MAPPER.writeValueAsBytes(e), UTF_8));
+      assertThat(serde.deserializer().deserialize("sequence-events", bytes)).isEqualTo(e);
+    }
+    assertThat(serde.serializer().serialize("sequence-events", null)).isNull();
+  }
+
+  @Test
   void eventTypesAreLowerCaseOnTheWireAndParsedIgnoringCase() {
     assertThat(EventType.PURCHASE.wireName()).isEqualTo("purchase");
     assertThat(EventType.fromWireName("rating")).contains(EventType.RATING);
