@@ -47,6 +47,7 @@ class FitTest {
   void aKilledRunResumesFromItsLastEpochExactlyAsIfUninterrupted(@TempDir Path tmp) {
     // Bit for bit holds with one PyTorch thread (LRD_THREADS=1, as the README says); with two, the
     // last digits of an epoch's loss were seen to differ between runs on a loaded machine.
+    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library JniUtils calls into
     int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
     try {
