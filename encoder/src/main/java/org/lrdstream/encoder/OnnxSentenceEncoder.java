@@ -37,7 +37,8 @@ import java.util.function.LongConsumer;
  * classpath, and PyTorch is DJL's default engine. Token states are pooled in plain Java so that no
  * NDArray operation ever falls through to an alternative engine.
  *
- * <p>Thread-safe: calls to {@link #encode} are serialised (one ONNX session, its own intra-op pool).
+ * <p>Thread-safe: calls to {@link #encode} are serialised (one ONNX session, its own intra-op pool);
+ * inside one call, {@link #workers()} batches are encoded at once, each on its own predictor.
  */
 public final class OnnxSentenceEncoder implements TextEncoder {
   /** The DJL engine the graph runs on. */
@@ -46,6 +47,11 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   public static final int DEFAULT_BATCH_SIZE = 32;
   /** One ONNX intra-op thread: on 2 shared cores more threads were slower (PLATFORM-NOTES). */
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
+  /**
+   * Batches run at once, each on its own predictor of the one ONNX session (whose runs are
+   * thread-safe) with one intra-op thread: one per core, at most 2 (BENCHMARKS.md "Text encoder").
+   */
+  public static final int DEFAULT_WORKERS = Math.min(2, Runtime.getRuntime().availableProcessors());
   /** Batches per length-sorted window (see {@link #preferredBatchSize()}). */
   static final int SORT_WINDOW_BATCHES = 8;
 
@@ -53,7 +59,10 @@ public final class OnnxSentenceEncoder implements TextEncoder {
   private final int batchSize;
   private final HuggingFaceTokenizer tokenizer;
   private final Model model;
-  private final Predictor<Encoding[], float[][]> predictor;
+  /** The free predictors of the session, one per worker. */
+  private final java.util.concurrent.BlockingQueue<Predictor<Encoding[], float[][]>> spare;
+  private final List<Predictor<Encoding[], float[][]>> all;
+  private final java.util.concurrent.ExecutorService pool;
   private boolean closed;
 
   private OnnxSentenceEncoder(
@@ -61,12 +70,19 @@ public final class OnnxSentenceEncoder implements TextEncoder {
       int batchSize,
       HuggingFaceTokenizer tokenizer,
       Model model,
-      Predictor<Encoding[], float[][]> predictor) {
+      List<Predictor<Encoding[], float[][]>> predictors) {
     this.spec = spec;
     this.batchSize = batchSize;
     this.tokenizer = tokenizer;
     this.model = model;
-    this.predictor = predictor;
+    this.all = List.copyOf(predictors);
+    this.spare = new java.util.concurrent.LinkedBlockingQueue<>(predictors);
+    this.pool = predictors.size() == 1 ? null
+        : java.util.concurrent.Executors.newFixedThreadPool(predictors.size(), r -> {
+          var t = new Thread(r, "lrd-encoder");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Opens {@code model} with the default batch size and thread count. */
@@ -83,12 +99,28 @@ public final class OnnxSentenceEncoder implements TextEncoder {
    *     library, the tokenizer, or the graph
    */
   public static OnnxSentenceEncoder open(EmbeddedModel spec, int batchSize, int intraOpThreads) {
-    return open(spec, batchSize, intraOpThreads, OnnxSentenceEncoder.class.getClassLoader());
+    return open(spec, batchSize, intraOpThreads, DEFAULT_WORKERS);
   }
 
-  /** As {@link #open(EmbeddedModel, int, int)}, reading the resources through {@code loader}. */
+  /**
+   * As {@link #open(EmbeddedModel, int, int)}, with {@code workers} batches encoded at once (each on
+   * its own predictor of the same session; the vectors do not depend on it).
+   */
+  public static OnnxSentenceEncoder open(EmbeddedModel spec, int batchSize, int intraOpThreads, int workers) {
+    return open(spec, batchSize, intraOpThreads, workers, OnnxSentenceEncoder.class.getClassLoader());
+  }
+
+  /** As {@link #open(EmbeddedModel, int, int, int)}, reading the resources through {@code loader}. */
   static OnnxSentenceEncoder open(
       EmbeddedModel spec, int batchSize, int intraOpThreads, ClassLoader loader) {
+    return open(spec, batchSize, intraOpThreads, DEFAULT_WORKERS, loader);
+  }
+
+  static OnnxSentenceEncoder open(
+      EmbeddedModel spec, int batchSize, int intraOpThreads, int workers, ClassLoader loader) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
@@ -123,8 +155,11 @@ public final class OnnxSentenceEncoder implements TextEncoder {
                 "intraOpNumThreads", Integer.toString(intraOpThreads),
                 "interOpNumThreads", "1"));
       }
-      var predictor = model.newPredictor(new PoolingTranslator(spec.dimension(), spec.pooling()));
-      return new OnnxSentenceEncoder(spec, batchSize, tokenizer, model, predictor);
+      var predictors = new java.util.ArrayList<Predictor<Encoding[], float[][]>>();
+      for (int w = 0; w < workers; w++) {
+        predictors.add(model.newPredictor(new PoolingTranslator(spec.dimension(), spec.pooling())));
+      }
+      return new OnnxSentenceEncoder(spec, batchSize, tokenizer, model, predictors);
     } catch (Exception | LinkageError e) {
       tokenizer.close();
       if (model != null) {
@@ -227,25 +262,64 @@ public final class OnnxSentenceEncoder implements TextEncoder {
         order[i] = i;
       }
       Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+      var batches = new java.util.ArrayList<Encoding[]>();
       for (int b = 0; b < order.length; b += batchSize) {
         int size = Math.min(batchSize, order.length - b);
         Encoding[] batch = new Encoding[size];
         for (int j = 0; j < size; j++) {
           batch[j] = encodings[order[b + j]];
         }
-        float[][] vectors;
-        try {
-          vectors = predictor.predict(batch);
-        } catch (TranslateException e) {
-          throw new EncoderException("text encoder " + id() + " failed on a batch: " + e, e);
+        batches.add(batch);
+      }
+      var futures = new java.util.ArrayList<java.util.concurrent.Future<float[][]>>();
+      for (var batch : batches) {
+        futures.add(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(run(batch))
+            : pool.submit(() -> run(batch)));
+      }
+      for (int k = 0; k < batches.size(); k++) {
+        float[][] vectors = await(futures.get(k));
+        for (int j = 0; j < vectors.length; j++) {
+          out[start + order[k * batchSize + j]] = vectors[j];
         }
-        for (int j = 0; j < size; j++) {
-          out[start + order[b + j]] = vectors[j];
-        }
-        progress.accept(size);
+        progress.accept(vectors.length);
       }
     }
     return out;
+  }
+
+  /** One batch on a free predictor (one per worker). */
+  private float[][] run(Encoding[] batch) {
+    Predictor<Encoding[], float[][]> p;
+    try {
+      p = spare.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EncoderException("text encoder " + id() + " interrupted", e);
+    }
+    try {
+      return p.predict(batch);
+    } catch (TranslateException e) {
+      throw new EncoderException("text encoder " + id() + " failed on a batch: " + e, e);
+    } finally {
+      spare.add(p);
+    }
+  }
+
+  private float[][] await(java.util.concurrent.Future<float[][]> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EncoderException("text encoder " + id() + " interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re
+          : new EncoderException("text encoder " + id() + " failed on a batch: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Batches encoded at once. */
+  public int workers() {
+    return all.size();
   }
 
   @Override
@@ -254,7 +328,10 @@ public final class OnnxSentenceEncoder implements TextEncoder {
       return;
     }
     closed = true;
-    predictor.close();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    all.forEach(Predictor::close);
     model.close();
     tokenizer.close();
   }

@@ -37,9 +37,10 @@ public final class EncoderBenchmark {
       String[] bt = config.split("x");
       int batch = Integer.parseInt(bt[0]);
       int threads = Integer.parseInt(bt[1]);
+      int workers = bt.length > 2 ? Integer.parseInt(bt[2]) : 1; // BATCHxTHREADS[xWORKERS]
       List<String> input = batch == 1 ? texts.subList(0, Math.min(400, texts.size())) : texts;
       long t0 = System.nanoTime();
-      try (var encoder = OnnxSentenceEncoder.open(EmbeddedModel.MINILM_L6_V2_Q, batch, threads)) {
+      try (var encoder = OnnxSentenceEncoder.open(EmbeddedModel.MINILM_L6_V2_Q, batch, threads, workers)) {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         encoder.encode(input.subList(0, Math.min(64, input.size()))); // warm-up
         double[] rates = new double[reps];

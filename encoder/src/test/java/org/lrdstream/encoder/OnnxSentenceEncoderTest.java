@@ -1,6 +1,7 @@
 package org.lrdstream.encoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -96,6 +97,30 @@ class OnnxSentenceEncoderTest {
       // the int8 model's activations are quantized per batch: close, not identical
       assertThat(Vectors.cosine(batched[i], alone)).as("text %d", i).isGreaterThan(0.98);
     }
+  }
+
+  @Test
+  void batchesEncodedAtOnceGiveTheVectorsOfOneWorkerInTheSameOrder() {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) { // more than one sort window of 8 batches of 32
+      List<String> type = List.of(STAPLERS, CALCULATORS, INK).get(i % 3);
+      texts.add(type.get(i % 2) + " #" + i + " " + "more words ".repeat(i % 11));
+    }
+    try (var one = OnnxSentenceEncoder.open(EmbeddedModel.MINILM_L6_V2_Q, 32, 1, 1);
+        var two = OnnxSentenceEncoder.open(EmbeddedModel.MINILM_L6_V2_Q, 32, 1, 2)) {
+      assertThat(one.workers()).isEqualTo(1);
+      assertThat(two.workers()).isEqualTo(2);
+      List<Long> progress = new ArrayList<>();
+      float[][] a = one.encode(texts);
+      float[][] b = two.encode(texts, progress::add);
+      assertThat(b).hasNumberOfRows(texts.size());
+      for (int i = 0; i < texts.size(); i++) {
+        assertThat(b[i]).as("text %d", i).containsExactly(a[i]);
+      }
+      assertThat(progress.stream().mapToLong(Long::longValue).sum()).isEqualTo(texts.size());
+    }
+    assertThatThrownBy(() -> OnnxSentenceEncoder.open(EmbeddedModel.MINILM_L6_V2_Q, 32, 1, 0))
+        .hasMessageContaining("workers must be at least 1");
   }
 
   @Test
