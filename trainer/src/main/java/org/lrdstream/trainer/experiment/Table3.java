@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.lrdstream.state.checkpoint.DurableFiles;
+import org.lrdstream.trainer.offline.EpochLog;
 import org.lrdstream.trainer.offline.Metrics;
 
 /**
@@ -74,9 +75,12 @@ public final class Table3 {
 
   /** Runs the grid (resuming), then writes {@code OUT/table3.md}; returns every recorded run. */
   public static List<RunRecord> run(Experiment.Spec base, TextVectorSource text, PrintStream log,
-      Experiment.Listener listener) {
+      Experiment.Listener progress) {
     var seeds = base.seeds();
     int first = seeds.get(0);
+    // table3.md is rewritten after every finished run, so a grid of many hours shows its table as
+    // it fills (a baseline's row waits for its whole search: it is selected on dev only then)
+    var listener = rewritingAfterEachRun(progress, base, first, log);
     // 1. the baselines' searches on the first seed
     var search = new ArrayList<String>();
     BASELINES.forEach(b -> search.addAll(searchNames(b)));
@@ -99,6 +103,47 @@ public final class Table3 {
     runs = new Experiment(with(base, RELATION_MODELS, seeds), text, log).run(listener);
     write(base.out(), base.data().name(), runs, first, log);
     return runs;
+  }
+
+  static Experiment.Listener rewritingAfterEachRun(Experiment.Listener inner, Experiment.Spec base,
+      int first, PrintStream log) {
+    return new Experiment.Listener() {
+      @Override
+      public void batchDone(int epoch, int batch, int batches, double loss) {
+        inner.batchDone(epoch, batch, batches, loss);
+      }
+
+      @Override
+      public void epochDone(EpochLog l, boolean best) {
+        inner.epochDone(l, best);
+      }
+
+      @Override
+      public void resumed(int epoch, int bestEpoch) {
+        inner.resumed(epoch, bestEpoch);
+      }
+
+      @Override
+      public void nonFinite(int epoch, int batch, String problem, boolean repeatFinite) {
+        inner.nonFinite(epoch, batch, problem, repeatFinite);
+      }
+
+      @Override
+      public void runStarted(String model, int seed, int index, int total, int batchesPerEpoch, int maxEpochs) {
+        inner.runStarted(model, seed, index, total, batchesPerEpoch, maxEpochs);
+      }
+
+      @Override
+      public void runSkipped(String model, int seed) {
+        inner.runSkipped(model, seed);
+      }
+
+      @Override
+      public void runDone(RunRecord record) {
+        inner.runDone(record);
+        write(base.out(), base.data().name(), ExperimentReport.readRuns(base.out()), first, log);
+      }
+    };
   }
 
   private static Experiment.Spec with(Experiment.Spec s, List<String> models, List<Integer> seeds) {

@@ -2,10 +2,15 @@ package org.lrdstream.trainer.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrdstream.trainer.offline.OfficeSlice;
 
 /** The Table 3 grid's selection on dev and its report, on recorded runs made up for the test. */
 class Table3Test {
@@ -50,5 +55,25 @@ class Table3Test {
     assertThat(md).containsPattern("\\| Improv\\. \\| 3 \\| \\+20\\.00% ‡ \\(p [0-9.e-]+\\) \\| \\+8\\.38% \\|");
     assertThat(md).contains("| SASRec | 0 | — | 0.4027 |").contains("search unfinished");
     assertThat(md).contains("| RCF | 0 | — | 0.4145 |").contains("not run yet");
+  }
+
+  @Test
+  void theTableIsRewrittenAfterEveryFinishedRunOfTheGrid(@TempDir Path out) throws Exception {
+    var data = OfficeSlice.users(50);
+    var spec = new Experiment.Spec(data, List.of(), List.of(1, 2), out, 1, 10, 100, 0, c -> c);
+    var seen = new ArrayList<String>();
+    var listener = Table3.rewritingAfterEachRun(new Experiment.Listener() {
+      @Override
+      public void runDone(RunRecord r) {
+        seen.add(r.model());
+      }
+    }, spec, 1, System.err);
+    Files.createDirectories(out.resolve("runs"));
+    var kda = run("kda", 1, 0.3, 0.41);
+    // as Experiment does: the run file first, then the listener
+    Files.write(Experiment.runFile(out, "kda", 1), new ObjectMapper().writeValueAsBytes(kda));
+    listener.runDone(kda);
+    assertThat(seen).containsExactly("kda");
+    assertThat(Files.readString(out.resolve("table3.md"))).contains("# Table 3 on " + data.name(), "0.4100");
   }
 }
