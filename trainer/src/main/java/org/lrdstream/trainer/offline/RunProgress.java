@@ -74,27 +74,33 @@ final class RunProgress {
       return null;
     }
     try {
-      var s = JSON.readTree(stateFile.toFile());
-      int epoch = s.path("epoch").asInt();
-      int bestEpoch = s.path("best_epoch").asInt();
-      var current = CheckpointFiles.read(dir.resolve("epoch-" + epoch));
+      var s = read(stateFile);
+      var current = CheckpointFiles.read(dir.resolve("epoch-" + s.epoch()));
       try (var loaded = ModelCheckpoint.fromCheckpoint(current, model.manager(), null)) {
         loaded.parameters().all().forEach((k, v) -> model.parameters().load(k, v.toFloatArray()));
       }
       ModelCheckpoint.restoreOptimizer(current, model.parameters(), adam);
-      Map<String, float[]> best = null;
-      if (bestEpoch > 0) {
-        best = new LinkedHashMap<>();
-        for (var t : CheckpointFiles.read(dir.resolve("best-" + bestEpoch)).tensors()) {
-          best.put(t.name(), t.floats());
-        }
-      }
-      List<EpochLog> curve = JSON.convertValue(s.path("curve"),
-          JSON.getTypeFactory().constructCollectionType(List.class, EpochLog.class));
-      return new State(epoch, bestEpoch, s.path("best_ndcg5").asDouble(), best, curve);
+      return s;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resume from " + dir, e);
     }
+  }
+
+  /** state.json and the best epoch's parameters it names (null before any best). */
+  private State read(Path stateFile) throws IOException {
+    var s = JSON.readTree(stateFile.toFile());
+    int epoch = s.path("epoch").asInt();
+    int bestEpoch = s.path("best_epoch").asInt();
+    Map<String, float[]> best = null;
+    if (bestEpoch > 0) {
+      best = new LinkedHashMap<>();
+      for (var t : CheckpointFiles.read(dir.resolve("best-" + bestEpoch)).tensors()) {
+        best.put(t.name(), t.floats());
+      }
+    }
+    List<EpochLog> curve = JSON.convertValue(s.path("curve"),
+        JSON.getTypeFactory().constructCollectionType(List.class, EpochLog.class));
+    return new State(epoch, bestEpoch, s.path("best_ndcg5").asDouble(), best, curve);
   }
 
   /**
@@ -109,19 +115,8 @@ final class RunProgress {
         return null;
       }
       try {
-        var s = JSON.readTree(stateFile.toFile());
-        int epoch = s.path("epoch").asInt();
-        int bestEpoch = s.path("best_epoch").asInt();
-        if (bestEpoch <= 0) {
-          return null;
-        }
-        var best = new LinkedHashMap<String, float[]>();
-        for (var t : CheckpointFiles.read(dir.resolve("best-" + bestEpoch)).tensors()) {
-          best.put(t.name(), t.floats());
-        }
-        List<EpochLog> curve = JSON.convertValue(s.path("curve"),
-            JSON.getTypeFactory().constructCollectionType(List.class, EpochLog.class));
-        return new State(epoch, bestEpoch, s.path("best_ndcg5").asDouble(), best, curve);
+        var s = read(stateFile);
+        return s.bestEpoch() > 0 ? s : null;
       } catch (IOException | RuntimeException e) {
         if (attempt >= 2) {
           throw new IllegalStateException("cannot read the best epoch saved in " + dir + ": " + e.getMessage(), e);
