@@ -61,6 +61,10 @@ public final class OnlineBenchCommand implements Callable<Integer> {
       description = "After the last event is trained, let the trainer run S more seconds (with --idle-replay: replay-only steps) before its last checkpoint. Default: ${DEFAULT-VALUE}.")
   double settleSeconds;
 
+  @Option(names = "--eval-every-seconds", defaultValue = "0", paramLabel = "S",
+      description = "While settling, evaluate the newest checkpoint on the test split every S seconds (and once when the last event is trained), printed as it goes and in the JSON's settle_curve: how quality moves with more replay. 0: only the last checkpoint. Default: ${DEFAULT-VALUE}.")
+  double evalEverySeconds;
+
   @Option(names = "--idle-replay", description = "While no new event waits, keep training on the replay buffer (uses the spare CPU).")
   boolean idleReplay;
 
@@ -87,6 +91,9 @@ public final class OnlineBenchCommand implements Callable<Integer> {
     if (settleSeconds < 0) {
       throw new IllegalArgumentException("--settle-seconds must not be negative, got " + settleSeconds);
     }
+    if (evalEverySeconds < 0) {
+      throw new IllegalArgumentException("--eval-every-seconds must not be negative, got " + evalEverySeconds);
+    }
     if (rate < 0) {
       throw new IllegalArgumentException("--rate must not be negative, got " + rate);
     }
@@ -96,7 +103,7 @@ public final class OnlineBenchCommand implements Callable<Integer> {
     var cache = (cacheDir == null ? ExperimentCommand.defaultCacheDir() : cacheDir).resolve("text-vectors");
     try (var text = TextEncoders.open(encoder, cache, EncoderOptions.defaults())) {
       var r = OnlineBenchmark.run(data, warmStart, config, text, partitions, rate,
-          Duration.ofMillis(Math.round(settleSeconds * 1000)), line -> System.err.println("bench: " + line));
+          Duration.ofMillis(Math.round(settleSeconds * 1000)), Duration.ofMillis(Math.round(evalEverySeconds * 1000)), line -> System.err.println("bench: " + line));
       System.err.printf(Locale.ROOT, "bench: %s start, %d events, %,.1f examples/s, freshness p50 %.0f ms p99 %.0f ms, %d checkpoints, test %s%n",
           r.start(), r.events(), r.examplesPerSecond(), r.freshnessP50Ms(), r.freshnessP99Ms(), r.checkpoints(), r.test());
       System.out.println(r.toJson());

@@ -38,6 +38,7 @@ import org.lrdstream.state.records.RecordRejectedException;
 import org.lrdstream.trainer.offline.Metrics;
 import org.lrdstream.trainer.online.OnlineTrainer;
 import org.lrdstream.trainer.online.TrainerConfig;
+import org.lrdstream.trainer.step.JointStep;
 
 /**
  * The online trainer end to end on this machine: an embedded broker, ingest and the trainer in one
@@ -54,18 +55,44 @@ public final class OnlineBenchmark {
   public record Result(String dataset, String start, long events, long examples, long replayed, long steps,
       int checkpoints, long lastVersion, double seconds, double examplesPerSecond, double freshnessP50Ms,
       double freshnessP99Ms, long freshnessEvents, Metrics test, double stepP50Ms, double stepP99Ms,
-      double meanNewPerStep, double rate, int batchSize, double settleSeconds, boolean idleReplay, int cores) {
+      double meanNewPerStep, double rate, int batchSize, double settleSeconds, boolean idleReplay, int cores,
+      List<CurvePoint> settleCurve) {
     public String toJson() {
+      var curve = new StringBuilder("[");
+      for (var p : settleCurve) {
+        curve.append(curve.length() > 1 ? "," : "").append(p.toJson());
+      }
+      curve.append(']');
       return String.format(Locale.ROOT,
           "{\"benchmark\":\"online\",\"dataset\":\"%s\",\"start\":\"%s\",\"events\":%d,\"examples\":%d,"
               + "\"replayed\":%d,\"steps\":%d,\"checkpoints\":%d,\"last_version\":%d,\"seconds\":%.3f,"
               + "\"examples_per_second\":%.1f,\"freshness_p50_ms\":%.1f,\"freshness_p99_ms\":%.1f,"
               + "\"freshness_events\":%d,\"test\":{\"HR@5\":%.4f,\"NDCG@5\":%.4f,\"HR@10\":%.4f,\"NDCG@10\":%.4f},"
               + "\"step_p50_ms\":%.1f,\"step_p99_ms\":%.1f,\"mean_new_per_step\":%.1f,"
-              + "\"rate\":%.1f,\"batch_size\":%d,\"settle_seconds\":%.0f,\"idle_replay\":%s,\"cores\":%d}",
+              + "\"rate\":%.1f,\"batch_size\":%d,\"settle_seconds\":%.0f,\"idle_replay\":%s,\"cores\":%d,"
+              + "\"settle_curve\":%s}",
           dataset.replace("\"", ""), start, events, examples, replayed, steps, checkpoints, lastVersion, seconds,
           examplesPerSecond, freshnessP50Ms, freshnessP99Ms, freshnessEvents, test.hr5(), test.ndcg5(), test.hr10(),
-          test.ndcg10(), stepP50Ms, stepP99Ms, meanNewPerStep, rate, batchSize, settleSeconds, idleReplay, cores);
+          test.ndcg10(), stepP50Ms, stepP99Ms, meanNewPerStep, rate, batchSize, settleSeconds, idleReplay, cores, curve);
+    }
+  }
+
+  /**
+   * One evaluation while the trainer settles: the checkpoint announced last, {@code seconds} after
+   * the last event was trained, its test metrics, and the mean loss terms of the steps since the
+   * previous point (a diagnostic of what more replay does; nothing is selected on it).
+   */
+  public record CurvePoint(double seconds, long version, long replayed, long steps, float[] meanTerms, Metrics test) {
+    String toJson() {
+      var terms = new StringBuilder();
+      for (int i = 0; i < meanTerms.length; i++) {
+        terms.append(",\"loss_").append(JointStep.TERMS.get(i)).append("\":").append(Float.isFinite(meanTerms[i])
+            ? String.format(Locale.ROOT, "%.4f", meanTerms[i]) : "null"); // no step since the last point
+      }
+      return String.format(Locale.ROOT,
+          "{\"seconds\":%.0f,\"version\":%d,\"replayed\":%d,\"steps\":%d%s,\"HR@5\":%.4f,\"NDCG@5\":%.4f,"
+              + "\"HR@10\":%.4f,\"NDCG@10\":%.4f}",
+          seconds, version, replayed, steps, terms, test.hr5(), test.ndcg5(), test.hr10(), test.ndcg10());
     }
   }
 
@@ -75,9 +102,11 @@ public final class OnlineBenchmark {
    * @param rate events per second to replay at (0 = as fast as possible)
    * @param settle how long the trainer runs on after it consumed the last event (idle replay, when
    *     the configuration has it, goes on training meanwhile)
+   * @param evalEvery while settling, evaluate the newest checkpoint on the test split this often
+   *     (and once when the last event is trained); zero: only the last checkpoint
    */
   public static Result run(Path data, Path warmStart, TrainerConfig base, TextEncoder encoder, int partitions,
-      double rate, Duration settle, Consumer<String> log) throws Exception {
+      double rate, Duration settle, Duration evalEvery, Consumer<String> log) throws Exception {
     var dataset = ReChorusReader.read(data);
     var full = ReplayPlan.of(dataset);
     var testPrefix = dataset.name() + "/test/";
@@ -111,6 +140,7 @@ public final class OnlineBenchmark {
         var config = b.build();
         var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(work.resolve("ingest"));
         var watch = new Watch(plan.interactions().size());
+        List<CurvePoint> settleCurve = List.of();
         CheckpointMetadata last;
         long t0;
         long tEnd;
@@ -139,7 +169,7 @@ public final class OnlineBenchmark {
             replay.join();
             if (!settle.isZero()) {
               log.accept("all events trained; the trainer runs on for " + settle.toSeconds() + " s");
-              Thread.sleep(settle.toMillis());
+              settleCurve = settle(watch, dataset, settle, evalEvery, log);
             }
           } finally {
             trainer.close(); // the last checkpoint covers the last events
@@ -165,11 +195,50 @@ public final class OnlineBenchmark {
               percentile(fresh, 50), percentile(fresh, 99), fresh.length, test, percentile(watch.stepMillis(), 50),
               percentile(watch.stepMillis(), 99), watch.trainingSteps == 0 ? 0 : (double) examples / watch.trainingSteps,
               rate, config.batchSize(), settle.toMillis() / 1000.0, config.idleReplay(),
-              Runtime.getRuntime().availableProcessors());
+              Runtime.getRuntime().availableProcessors(), settleCurve);
         }
       }
     } finally {
       DurableFiles.deleteTree(work);
+    }
+  }
+
+  /** Waits out the settle time, evaluating the newest checkpoint every {@code evalEvery} when positive. */
+  private static List<CurvePoint> settle(Watch watch, org.lrdstream.data.Dataset dataset, Duration settle,
+      Duration evalEvery, Consumer<String> log) throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + settle.toNanos();
+    var curve = new ArrayList<CurvePoint>();
+    if (evalEvery.isZero()) {
+      Thread.sleep(settle.toMillis());
+      return curve;
+    }
+    long next = start;
+    long evaluated = -1;
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= next) {
+        var meta = watch.last;
+        if (meta != null && meta.version() != evaluated) {
+          var terms = watch.takeMeanTerms();
+          try {
+            var c = CheckpointFiles.read(Path.of(meta.path()));
+            var test = CheckpointEvaluation.test(c, dataset, 16, 1);
+            var p = new CurvePoint((now - start) / 1e9, meta.version(), watch.replayed, watch.steps, terms, test);
+            curve.add(p);
+            evaluated = meta.version();
+            log.accept("settle " + p.toJson());
+          } catch (CheckpointException e) {
+            log.accept("checkpoint v" + meta.version() + " was gone before it was evaluated (" + e.getMessage() + ")");
+          }
+        }
+        next += evalEvery.toNanos();
+      }
+      now = System.nanoTime();
+      if (now >= end) {
+        return curve;
+      }
+      Thread.sleep(Math.max(1, Math.min(end, next) - now) / 1_000_000 + 1);
     }
   }
 
@@ -243,6 +312,26 @@ public final class OnlineBenchmark {
         stepMillis.add(Math.round(step.stepNanos() / 1e6));
       }
       replayed += step.replayed();
+      if (step.trained() > 0 || step.replayed() > 0) {
+        for (int i = 0; i < termSums.length && i < step.terms().length; i++) {
+          termSums[i] += step.terms()[i];
+        }
+        termSteps++;
+      }
+    }
+
+    private final double[] termSums = new double[JointStep.TERMS.size()];
+    private long termSteps;
+
+    /** The mean loss terms of the applied steps since the last call, and a fresh start. */
+    synchronized float[] takeMeanTerms() {
+      var out = new float[termSums.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = termSteps == 0 ? Float.NaN : (float) (termSums[i] / termSteps);
+        termSums[i] = 0;
+      }
+      termSteps = 0;
+      return out;
     }
 
     @Override
