@@ -219,7 +219,8 @@ public final class OnlineBenchmark {
       long now = System.nanoTime();
       if (now >= next) {
         var meta = watch.last;
-        if (meta != null && meta.version() != evaluated) {
+        // the first point once a checkpoint covers every replayed event (its users all have rows)
+        if (meta != null && meta.version() != evaluated && watch.coveredAllNanos > 0) {
           var terms = watch.takeMeanTerms();
           try {
             var c = CheckpointFiles.read(Path.of(meta.path()));
@@ -231,8 +232,10 @@ public final class OnlineBenchmark {
           } catch (CheckpointException e) {
             log.accept("checkpoint v" + meta.version() + " was gone before it was evaluated (" + e.getMessage() + ")");
           }
+          next += evalEvery.toNanos();
+        } else {
+          next += Duration.ofSeconds(1).toNanos(); // no new checkpoint covering every event yet: look again shortly
         }
-        next += evalEvery.toNanos();
       }
       now = System.nanoTime();
       if (now >= end) {
