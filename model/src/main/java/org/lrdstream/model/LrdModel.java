@@ -264,7 +264,7 @@ public final class LrdModel implements AutoCloseable {
     NDArray kge = m.zeros(new Shape());
     if (config.gammaKge() > 0 && batch.triplets().size() > 0) {
       kge = kgeLoss(m, batch.triplets());
-      total = total.add(kge.mul(config.gammaKge()));
+      total = total.add(Scalars.times(kge, config.gammaKge()));
     }
     NDArray lrd = m.zeros(new Shape());
     NDArray entropy = m.zeros(new Shape());
@@ -272,7 +272,7 @@ public final class LrdModel implements AutoCloseable {
       var terms = lrdLoss(m, batch.examples(), batch.lrdNegatives());
       lrd = terms[0];
       entropy = terms[1];
-      total = total.add(lrd.mul(config.lambdaLrd()));
+      total = total.add(Scalars.times(lrd, config.lambdaLrd()));
     }
     return new Losses(total, rec, kge, lrd, entropy);
   }
@@ -368,7 +368,7 @@ public final class LrdModel implements AutoCloseable {
       case MAXIMISE -> entropy.neg();
       case MINIMISE -> entropy;
       // mean of −q log q over all B·n·R entries, padding slots included, as the reference code
-      case REFERENCE -> LatentRelationHead.entropy(logQ).mean().div(schema.size());
+      case REFERENCE -> Scalars.dividedBy(LatentRelationHead.entropy(logQ).mean(), schema.size());
       case BALANCED -> {
         // H of the batch's mean distribution over the valid pairs: large when relations are used evenly
         var mean = logQ.exp().mul(mask.expandDims(2)).sum(new int[] {0, 1}).div(pairs); // R
@@ -376,7 +376,7 @@ public final class LrdModel implements AutoCloseable {
         yield entropy.sub(marginal);
       }
     };
-    return new NDArray[] {rec.add(term.mul(config.alphaEntropy())), entropy};
+    return new NDArray[] {rec.add(Scalars.times(term, config.alphaEntropy())), entropy};
   }
 
   /** LRD's relation distribution for given (history item, target) pairs, P×R probabilities. */

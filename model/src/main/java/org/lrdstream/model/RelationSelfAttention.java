@@ -78,7 +78,7 @@ public final class RelationSelfAttention {
       // One copy puts Q, K and V head-major, (3, N·h, R, dk); the slices below are views of it.
       var all = ex.linear(x, p.get(k + "qkv.weight"), p.get(k + "qkv.bias")).singletonOrThrow()
           .reshape(n, r, 3, heads, dk).transpose(2, 0, 3, 1, 4).reshape(3, n * heads, r, dk);
-      var q = all.get(0).mul((float) (1 / Math.sqrt(dk)));
+      var q = Scalars.times(all.get(0), (float) (1 / Math.sqrt(dk)));
       var key = all.get(1);
       var v = all.get(2);
       // The scores are computed transposed (keys × queries) and normalised over axis 1: PyTorch's
@@ -124,7 +124,7 @@ public final class RelationSelfAttention {
   private static NDArray attend(NDArray qkv, long n, long r, long d, int heads) {
     long dk = d / heads;
     var all = qkv.reshape(n, r, 3, heads, dk).transpose(2, 0, 3, 1, 4).reshape(3, n * heads, r, dk);
-    var q = all.get(0).mul((float) (1 / Math.sqrt(dk)));
+    var q = Scalars.times(all.get(0), (float) (1 / Math.sqrt(dk)));
     var key = all.get(1);
     var v = all.get(2);
     var weightsT = key.batchMatMul(q.transpose(0, 2, 1)).softmax(1); // N·h, R_k, R_q

@@ -230,7 +230,7 @@ public final class SequentialBaselines {
     var len = lengths(batch);
     var hist = m.create(batch.history(), new Shape(b, n));
     var valid = hist.gt(0).toType(DataType.FLOAT32, false).expandDims(2); // B,n,1
-    var x = LrdModel.gather(hist, p.get("entity")).mul((float) Math.sqrt(d))
+    var x = Scalars.times(LrdModel.gather(hist, p.get("entity")), (float) Math.sqrt(d))
         .add(LrdModel.gather(m.create(recency(len, n), new Shape(b, n)), p.get("sasrec.pos")));
     x = RelationSelfAttention.drop(x, c.dropout(), training).mul(valid);
     var mask = m.create(causalMask(len, n), new Shape(b, 1, n, n));
@@ -255,7 +255,7 @@ public final class SequentialBaselines {
     var len = lengths(batch);
     var hist = m.create(batch.history(), new Shape(b, n));
     var valid = hist.gt(0).toType(DataType.FLOAT32, false).expandDims(2);
-    var x = LrdModel.gather(hist, p.get("entity")).mul((float) Math.sqrt(d));
+    var x = Scalars.times(LrdModel.gather(hist, p.get("entity")), (float) Math.sqrt(d));
     x = RelationSelfAttention.drop(x, c.dropout(), training).mul(valid);
     var pos = m.create(recency(len, n), new Shape(b, n));
     var absK = split(RelationSelfAttention.drop(LrdModel.gather(pos, p.get("tisasrec.posK")), c.dropout(), training), b, n, heads, dk);
@@ -274,9 +274,8 @@ public final class SequentialBaselines {
       var q = split(linear(p, k + "q.", qIn), b, n, heads, dk); // B,h,n,dk
       var key = split(linear(p, k + "k.", x), b, n, heads, dk);
       var v = split(linear(p, k + "v.", x), b, n, heads, dk);
-      var scores = q.matMul(key.add(absK).transpose(0, 1, 3, 2)) // B,h,n,n
-          .add(q.expandDims(3).mul(timeK).sum(new int[] {4}))
-          .mul(scale).add(mask);
+      var scores = Scalars.times(q.matMul(key.add(absK).transpose(0, 1, 3, 2)) // B,h,n,n
+          .add(q.expandDims(3).mul(timeK).sum(new int[] {4})), scale).add(mask);
       var weights = RelationSelfAttention.drop(scores.softmax(3), c.dropout(), training);
       var out = weights.matMul(v.add(absV)).add(weights.expandDims(4).mul(timeV).sum(new int[] {3})); // B,h,n,dk
       out = out.transpose(0, 2, 1, 3).reshape(b, n, d);
@@ -384,7 +383,7 @@ public final class SequentialBaselines {
     var q = split(linear(p, k + "q.", qIn), b, n, heads, dk);
     var key = split(linear(p, k + "k.", kv), b, n, heads, dk);
     var v = split(linear(p, k + "v.", kv), b, n, heads, dk);
-    var scores = q.matMul(key.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(dk))).add(mask);
+    var scores = Scalars.times(q.matMul(key.transpose(0, 1, 3, 2)), (float) (1 / Math.sqrt(dk))).add(mask);
     var weights = RelationSelfAttention.drop(scores.softmax(3), dropout, training);
     return weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
   }

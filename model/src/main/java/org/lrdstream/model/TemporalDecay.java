@@ -35,7 +35,7 @@ public final class TemporalDecay {
     var angle = intervals.expandDims(2).mul(m.create(freq).mul((float) (2 * Math.PI))); // B,n,F
     var cos = angle.cos();
     var sin = angle.sin();
-    var d = cos.matMul(real.transpose()).sub(sin.matMul(imag.transpose())).mul(0.5f / f); // B,n,R
+    var d = Scalars.times(cos.matMul(real.transpose()).sub(sin.matMul(imag.transpose())), 0.5f / f); // B,n,R
     return d.clip(0f, 1f).transpose(0, 2, 1);
   }
 

@@ -15,8 +15,9 @@ import org.lrdstream.model.TrainBatch;
  * both train the same model the same way.
  *
  * <p>A step whose loss or gradient is not finite is recomputed once from the same parameters: a
- * repeat that comes out finite means the first pass was corrupted transiently (reported, to be
- * tracked down) rather than that the model diverged. Parameters are never updated from a
+ * repeat that comes out finite means the first pass was corrupted transiently rather than that the
+ * model diverged (reported when it happens; the one cause found, a garbage collection freeing a
+ * scalar the backward pass still read, is avoided by {@code Scalars}). Parameters are never updated from a
  * non-finite step; the caller decides when too many skipped steps in a row mean divergence ({@link
  * #nonFiniteInARow()}).
  */

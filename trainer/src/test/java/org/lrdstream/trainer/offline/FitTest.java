@@ -79,12 +79,6 @@ class FitTest {
     }
     assertThat(resumedAt[0]).isEqualTo(2);
     assertThat(resumed.curve()).hasSize(3);
-    if (resumed.curve().get(2).loss() != straight.curve().get(2).loss()) {
-      // Rarely, one PyTorch computation on this machine goes wrong without a trace (the transient
-      // non-finite gradients Fit catches are its visible form; BENCHMARKS.md), and then even two
-      // uninterrupted runs differ: the resumed run must then equal another uninterrupted one.
-      straight = uninterrupted(cfg, data, text);
-    }
     assertThat(resumed.curve().get(2).loss()).isEqualTo(straight.curve().get(2).loss());
     assertThat(resumed.test()).isEqualTo(straight.test());
   }
