@@ -43,6 +43,12 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "0", paramLabel = "R", description = "Events per second to replay at (0 = as fast as possible). Default: ${DEFAULT-VALUE}.")
   double rate;
 
+  @Option(names = "--batch", defaultValue = "16", paramLabel = "B", description = "Events scored together in one forward pass (1 = each event alone). Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--batch-wait-ms", defaultValue = "10", paramLabel = "MS", description = "Longest an event waits for its batch to fill. Default: ${DEFAULT-VALUE}.")
+  long batchWaitMs;
+
   @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions per topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
@@ -59,6 +65,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.candidates = candidates;
     b.layers = layers;
     b.topK = topK;
+    b.batch = batch;
+    b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     b.exactlyOnce = !atLeastOnce;
     var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak,
         line -> System.err.println("bench: " + line));

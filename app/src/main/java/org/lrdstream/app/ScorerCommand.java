@@ -54,6 +54,12 @@ public final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--layers", paramLabel = "L", description = "Self-attention layers to run, at most the checkpoint's (default: all).")
   Integer layers;
 
+  @Option(names = "--batch", paramLabel = "B", description = "Events scored together in one forward pass (default: 16; 1 = each event alone). Waiting events are kept in a changelogged store.")
+  Integer batch;
+
+  @Option(names = "--batch-wait-ms", paramLabel = "MS", description = "Longest an event waits for its batch to fill (default: 10).")
+  Long batchWaitMs;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with scorer.* keys (see the README).")
   Path configFile;
 
@@ -142,6 +148,8 @@ public final class ScorerCommand implements Callable<Integer> {
     if (includeSeen) b.excludeSeen = false;
     if (neighbourHistory != null) b.neighbourHistory = neighbourHistory;
     if (layers != null) b.layers = layers;
+    if (batch != null) b.batch = batch;
+    if (batchWaitMs != null) b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     if (stateDir != null) b.stateDir = stateDir;
     if (threads != null) b.threads = threads;
     if (atLeastOnce) b.exactlyOnce = false;

@@ -23,6 +23,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     the first L layers only, faster and less accurate (for the benchmark's speed/quality curve)
  * @param checkpoint a checkpoint directory to serve from the start (null: wait for one on {@code
  *     model-checkpoints})
+ * @param batch events scored together in one forward pass (1 = each event on its own). Waiting
+ *     events are kept in a changelogged store, so a crash or rebalance loses none of them
+ * @param batchWait the longest an event waits for its batch to fill before it is scored anyway
  */
 public record ScorerConfig(
     String applicationId,
@@ -36,7 +39,9 @@ public record ScorerConfig(
     Path checkpoint,
     boolean exactlyOnce,
     int threads,
-    Duration commitInterval) {
+    Duration commitInterval,
+    int batch,
+    Duration batchWait) {
 
   public ScorerConfig {
     if (candidates < 1) {
@@ -54,12 +59,18 @@ public record ScorerConfig(
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+    }
+    if (batchWait == null || batchWait.isNegative() || batchWait.isZero()) {
+      throw new IllegalArgumentException("batch-wait must be a positive duration, got " + batchWait);
+    }
   }
 
   public static ScorerConfig defaults() {
     return new ScorerConfig("lrd-scorer", "localhost:9092",
         Path.of(System.getProperty("java.io.tmpdir"), "lrd-scorer-state"), 200, 10, true, 3, 0, null,
-        true, 1, Duration.ofMillis(100));
+        true, 1, Duration.ofMillis(100), 16, Duration.ofMillis(10));
   }
 
   /**
@@ -88,15 +99,23 @@ public record ScorerConfig(
     if (get.apply("exactly-once") != null) b.exactlyOnce = Boolean.parseBoolean(get.apply("exactly-once"));
     b.threads = integer(get, "threads", d.threads);
     if (get.apply("commit-interval") != null) {
-      var v = get.apply("commit-interval");
-      try {
-        b.commitInterval = v.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(v))
-            : Duration.parse(v.toUpperCase(Locale.ROOT));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("scorer.commit-interval must be an ISO-8601 duration like PT0.1S or milliseconds, got '" + v + "'");
-      }
+      b.commitInterval = duration(get, "commit-interval");
+    }
+    b.batch = integer(get, "batch", d.batch);
+    if (get.apply("batch-wait") != null) {
+      b.batchWait = duration(get, "batch-wait");
     }
     return b.build();
+  }
+
+  private static Duration duration(Function<String, String> get, String name) {
+    var v = get.apply(name);
+    try {
+      return v.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(v))
+          : Duration.parse(v.toUpperCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("scorer." + name + " must be an ISO-8601 duration like PT0.1S or milliseconds, got '" + v + "'");
+    }
   }
 
   private static int integer(Function<String, String> get, String name, int dflt) {
@@ -129,6 +148,8 @@ public record ScorerConfig(
     public boolean exactlyOnce;
     public int threads;
     public Duration commitInterval;
+    public int batch;
+    public Duration batchWait;
 
     Builder(ScorerConfig c) {
       applicationId = c.applicationId;
@@ -143,11 +164,13 @@ public record ScorerConfig(
       exactlyOnce = c.exactlyOnce;
       threads = c.threads;
       commitInterval = c.commitInterval;
+      batch = c.batch;
+      batchWait = c.batchWait;
     }
 
     public ScorerConfig build() {
       return new ScorerConfig(applicationId, bootstrapServers, stateDir, candidates, topK, excludeSeen,
-          neighbourHistory, layers, checkpoint, exactlyOnce, threads, commitInterval);
+          neighbourHistory, layers, checkpoint, exactlyOnce, threads, commitInterval, batch, batchWait);
     }
   }
 
@@ -163,6 +186,8 @@ public record ScorerConfig(
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    // an idle stream thread wakes at least this often, so the batch-wait punctuation is on time
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, batchWait.toMillis())));
     p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

@@ -28,6 +28,8 @@ public final class MetricNames {
   public static final String SCORING_LATENCY = "scoring-latency-ms";
   /** Wall clock at emission minus the record timestamp (the event time), ms. */
   public static final String END_TO_END_LATENCY = "end-to-end-latency-ms";
+  /** Events scored together in one forward pass: avg, max, total. */
+  public static final String BATCH_SIZE = "batch-size";
   /** Candidates scored by the full model per event: avg, max, total. */
   public static final String CANDIDATES = "candidates";
   /** Recommendation lists emitted. */

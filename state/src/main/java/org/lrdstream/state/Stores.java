@@ -13,6 +13,11 @@ public final class Stores {
 
   /** The scorer's last recommendation list per user, for the online (prequential) hit rate. */
   public static final String LAST_RECOMMENDATIONS = "last-recommendations";
+  /**
+   * The scorer's events waiting for their batch (by arrival sequence): changelogged, so an event
+   * read but not yet scored when a commit happens is scored after a crash or rebalance.
+   */
+  public static final String SCORE_BUFFER = "score-buffer";
   /** The scorer's global store of published checkpoint metadata, by model name. */
   public static final String MODEL_CHECKPOINTS = "model-checkpoints-store";
 }

@@ -50,7 +50,7 @@ public final class ScorerBenchmark {
       double seconds, double eventsPerSecond, double candidatesPerSecond, double meanCandidates,
       double p50Ms, double p99Ms, double scoringP50Ms, double scoringP99Ms, double onlineHr10,
       double onlineNdcg10, long onlineEvaluated, double gflops, double peakGflops, double rate,
-      long modelVersion, int cores) {
+      long modelVersion, int cores, int batch, double meanBatch) {
     public String toJson() {
       return String.format(Locale.ROOT,
           "{\"benchmark\":\"scorer\",\"dataset\":\"%s\",\"events\":%d,\"recommendations\":%d,"
@@ -58,10 +58,10 @@ public final class ScorerBenchmark {
               + "\"candidates_per_second\":%.1f,\"mean_candidates\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
               + "\"scoring_p50_ms\":%.2f,\"scoring_p99_ms\":%.2f,\"online_hr10\":%.4f,\"online_ndcg10\":%.4f,"
               + "\"online_evaluated\":%d,\"gflops\":%.2f,\"peak_share\":%.4f,\"rate\":%.1f,"
-              + "\"model_version\":%d,\"cores\":%d}",
+              + "\"model_version\":%d,\"cores\":%d,\"batch\":%d,\"mean_batch\":%.2f}",
           dataset.replace("\"", ""), events, recommendations, candidates, layers, seconds, eventsPerSecond,
           candidatesPerSecond, meanCandidates, p50Ms, p99Ms, scoringP50Ms, scoringP99Ms, onlineHr10,
-          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores);
+          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch);
     }
   }
 
@@ -126,7 +126,8 @@ public final class ScorerBenchmark {
             metrics.getOrDefault(MetricNames.ONLINE_HIT10 + "-sum", 0.0) / Math.max(1, hitCount),
             metrics.getOrDefault(MetricNames.ONLINE_NDCG10 + "-sum", 0.0) / Math.max(1, hitCount),
             (long) hitCount, (flopsPerCandidate * candidatesTotal + flopsPerHistory * recs) / seconds / 1e9, peakGflops, rate,
-            scorer.modelVersion(), Runtime.getRuntime().availableProcessors());
+            scorer.modelVersion(), Runtime.getRuntime().availableProcessors(), config.batch(),
+            metrics.getOrDefault(MetricNames.BATCH_SIZE + "-avg", 1.0));
       }
     } finally {
       deleteTree(ingestState);

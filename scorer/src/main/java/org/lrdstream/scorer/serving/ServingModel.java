@@ -281,6 +281,9 @@ public final class ServingModel implements AutoCloseable {
   /** What {@link #recommend} produced: the ranked items and how many candidates were scored. */
   public record Result(List<RecommendedItem> items, int candidates, int skippedHistory, boolean popularFallback) {}
 
+  /** One event to recommend after: the user, their history (oldest first, the event last), its time. */
+  public record Request(String user, List<HistoryEntry> history, long timeMs) {}
+
   /**
    * The top-K next items after a user's history (oldest first, the latest event last): candidates
    * from a catalog-wide dot product, the relation neighbours of the recent history and popular
@@ -289,55 +292,126 @@ public final class ServingModel implements AutoCloseable {
    */
   public Result recommend(String user, List<HistoryEntry> history, long timeMs, int numCandidates,
       int topK, boolean excludeSeen, int neighbourHistory) {
+    return recommendAll(List.of(new Request(user, history, timeMs)), numCandidates, topK, excludeSeen,
+        neighbourHistory).get(0);
+  }
+
+  /**
+   * {@link #recommend} for several events at once: one retrieval pass and one forward pass of the
+   * full model over all of them (B events × C candidates), which amortises the per-pass cost that
+   * dominates a single event's 200 candidates. Each result is what {@link #recommend} gives for that
+   * request alone (the model's rows do not interact across the batch).
+   */
+  public List<Result> recommendAll(List<Request> requests, int numCandidates, int topK,
+      boolean excludeSeen, int neighbourHistory) {
     int numItems = numItems();
-    var h = resolve(history, timeMs);
-    var excluded = new boolean[numItems + 1];
-    excluded[0] = true;
-    if (excludeSeen) {
-      for (var e : history) {
-        int r = itemRow(e.item());
-        if (r > 0) {
-          excluded[r] = true;
-        }
-      }
-    }
-    if (h.length() == 0) {
-      return new Result(popular(topK, excluded), 0, h.skipped(), true);
-    }
-    int u = userRow(user);
-    var retrieval = retrievalScores(u, h);
-    var cands = candidates(retrieval, h, excluded, numCandidates, neighbourHistory);
-    if (cands.length == 0) {
-      return new Result(List.of(), 0, h.skipped(), false);
-    }
-    var s = score(u, h, cands);
-    int c = cands.length;
-    int r = relationCount();
-    var order = java.util.stream.IntStream.range(0, c).boxed()
-        .sorted((a, b) -> Float.compare(s.scores()[b], s.scores()[a]))
-        .limit(topK).mapToInt(Integer::intValue).toArray();
-    var names = model.schema().names();
-    var items = new ArrayList<RecommendedItem>(order.length);
-    for (int k : order) {
-      int bestR = -1;
-      int bestI = -1;
-      float best = Float.NEGATIVE_INFINITY;
-      for (int rel = 0; rel < r; rel++) {
-        int base = (k * r + rel) * n;
-        for (int i = 0; i < h.length(); i++) {
-          float a = s.intensities()[base + i];
-          if (a > best) {
-            best = a;
-            bestR = rel;
-            bestI = i;
+    int b = requests.size();
+    var results = new Result[b];
+    var resolved = new ResolvedHistory[b];
+    var excluded = new boolean[b][];
+    var userRows = new long[b];
+    var active = new ArrayList<Integer>(b);
+    for (int q = 0; q < b; q++) {
+      var req = requests.get(q);
+      resolved[q] = resolve(req.history(), req.timeMs());
+      excluded[q] = new boolean[numItems + 1];
+      excluded[q][0] = true;
+      if (excludeSeen) {
+        for (var e : req.history()) {
+          int r = itemRow(e.item());
+          if (r > 0) {
+            excluded[q][r] = true;
           }
         }
       }
-      var reason = bestR < 0 ? new Reason(null, null)
-          : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]), labels.get(names.get(bestR)));
-      items.add(new RecommendedItem(itemId((int) cands[k]), s.scores()[k], reason));
+      userRows[q] = userRow(req.user());
+      if (resolved[q].length() == 0) {
+        results[q] = new Result(popular(topK, excluded[q]), 0, resolved[q].skipped(), true);
+      } else {
+        active.add(q);
+      }
     }
-    return new Result(items, c, h.skipped(), false);
+    if (active.isEmpty()) {
+      return Arrays.asList(results);
+    }
+    var retrievals = retrievalScores(active.stream().mapToInt(q -> (int) userRows[q]).toArray(),
+        active.stream().map(q -> resolved[q]).toList());
+    var cands = new long[b][];
+    var scored = new ArrayList<Integer>(active.size());
+    int c = 0;
+    for (int k = 0; k < active.size(); k++) {
+      int q = active.get(k);
+      cands[q] = candidates(retrievals[k], resolved[q], excluded[q], numCandidates, neighbourHistory);
+      if (cands[q].length == 0) {
+        results[q] = new Result(List.of(), 0, resolved[q].skipped(), false);
+      } else {
+        scored.add(q);
+        c = Math.max(c, cands[q].length);
+      }
+    }
+    if (scored.isEmpty()) {
+      return Arrays.asList(results);
+    }
+    // one C for the whole batch: a shorter candidate list is padded with its first item, whose
+    // repeated scores are ignored (each row of the batch is scored independently of the others)
+    int bf = scored.size();
+    var userIds = new long[bf];
+    var rows = new long[bf * n];
+    var intervals = new float[bf * n];
+    var ages = new long[bf * n];
+    var flat = new long[bf * c];
+    for (int k = 0; k < bf; k++) {
+      int q = scored.get(k);
+      var h = resolved[q];
+      userIds[k] = userRows[q];
+      System.arraycopy(h.rows(), 0, rows, k * n, n);
+      System.arraycopy(h.intervals(), 0, intervals, k * n, n);
+      System.arraycopy(h.ages(), 0, ages, k * n, n);
+      Arrays.fill(flat, k * c, (k + 1) * c, cands[q][0]);
+      System.arraycopy(cands[q], 0, flat, k * c, cands[q].length);
+    }
+    float[] scores;
+    float[] intensities;
+    JniUtils.setGradMode(false);
+    try (var scope = new NDScope()) {
+      var batch = new ScoreBatch(bf, n, c, userIds, rows, intervals, flat, ages);
+      var f = model.forward(model.manager(), batch, keyTable, false);
+      scores = f.scores().toFloatArray();
+      intensities = f.intensities().toFloatArray();
+    }
+    int r = relationCount();
+    var names = model.schema().names();
+    for (int k = 0; k < bf; k++) {
+      int q = scored.get(k);
+      var h = resolved[q];
+      int len = cands[q].length;
+      int sBase = k * c;
+      var order = java.util.stream.IntStream.range(0, len).boxed()
+          .sorted((x, y) -> Float.compare(scores[sBase + y], scores[sBase + x]))
+          .limit(topK).mapToInt(Integer::intValue).toArray();
+      var items = new ArrayList<RecommendedItem>(order.length);
+      for (int j : order) {
+        int bestR = -1;
+        int bestI = -1;
+        float best = Float.NEGATIVE_INFINITY;
+        for (int rel = 0; rel < r; rel++) {
+          int base = ((sBase + j) * r + rel) * n;
+          for (int i = 0; i < h.length(); i++) {
+            float a = intensities[base + i];
+            if (a > best) {
+              best = a;
+              bestR = rel;
+              bestI = i;
+            }
+          }
+        }
+        var reason = bestR < 0 ? new Reason(null, null)
+            : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]), labels.get(names.get(bestR)));
+        items.add(new RecommendedItem(itemId((int) cands[q][j]), scores[sBase + j], reason));
+      }
+      results[q] = new Result(items, len, h.skipped(), false);
+    }
+    return Arrays.asList(results);
   }
 
   private List<RecommendedItem> popular(int k, boolean[] excluded) {
@@ -368,32 +442,57 @@ public final class ServingModel implements AutoCloseable {
    * history's summary under the current {@link Retrieval}.
    */
   float[] retrievalScores(int user, ResolvedHistory h) {
+    return retrievalScores(new int[] {user}, List.of(h))[0];
+  }
+
+  /** {@link #retrievalScores(int, ResolvedHistory)} of several histories in one pass. */
+  float[][] retrievalScores(int[] userRows, List<ResolvedHistory> hs) {
+    int b = hs.size();
     float[] dots;
     try (var scope = new NDScope()) {
       NDArray q;
       if (retrieval == Retrieval.MODEL) {
         JniUtils.setGradMode(false);
-        var batch = new ScoreBatch(1, n, 1, new long[] {user}, h.rows(), h.intervals(), new long[] {0}, h.ages());
+        var userIds = new long[b];
+        var rows = new long[b * n];
+        var intervals = new float[b * n];
+        var ages = new long[b * n];
+        for (int k = 0; k < b; k++) {
+          var h = hs.get(k);
+          userIds[k] = userRows[k];
+          System.arraycopy(h.rows(), 0, rows, k * n, n);
+          System.arraycopy(h.intervals(), 0, intervals, k * n, n);
+          System.arraycopy(h.ages(), 0, ages, k * n, n);
+        }
+        var batch = new ScoreBatch(b, n, 1, userIds, rows, intervals, new long[b], ages);
         q = model.retrievalQuery(model.manager(), batch);
       } else {
-        var mean = new float[d];
-        for (int i = 0; i < h.length(); i++) {
-          int base = (int) h.rows()[i] * d;
-          for (int k = 0; k < d; k++) {
-            mean[k] += entity[base + k] / h.length();
+        var mean = new float[b * d];
+        for (int k = 0; k < b; k++) {
+          var h = hs.get(k);
+          for (int i = 0; i < h.length(); i++) {
+            int base = (int) h.rows()[i] * d;
+            for (int j = 0; j < d; j++) {
+              mean[k * d + j] += entity[base + j] / h.length();
+            }
+          }
+          for (int j = 0; j < d; j++) {
+            mean[k * d + j] += users[userRows[k] * d + j];
           }
         }
-        for (int k = 0; k < d; k++) {
-          mean[k] += users[user * d + k];
-        }
-        q = manager.create(mean, new Shape(1, d));
+        q = manager.create(mean, new Shape(b, d));
       }
       dots = q.matMul(itemMatrixT).toFloatArray();
     }
-    for (int j = 0; j < dots.length; j++) {
-      dots[j] += itemBias[j];
+    int width = dots.length / b;
+    var out = new float[b][];
+    for (int k = 0; k < b; k++) {
+      out[k] = Arrays.copyOfRange(dots, k * width, (k + 1) * width);
+      for (int j = 0; j < width; j++) {
+        out[k][j] += itemBias[j];
+      }
     }
-    return dots;
+    return out;
   }
 
   /** Popular items (a tenth), relation neighbours of the recent history (a quarter), then retrieval. */

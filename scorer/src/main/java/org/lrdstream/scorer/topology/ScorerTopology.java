@@ -19,6 +19,7 @@ import org.lrdstream.state.records.RecordSerdes;
  * model-checkpoints ─► follow checkpoints (global store model-checkpoints-store) ─► ModelHolder
  *                                                                                      │ (between records)
  * sequence-events ─► score event (last-recommendations: online HR/NDCG) ◄──────────────┘
+ *                      batch: up to --batch events wait in score-buffer (changelogged) for one pass
  *                      candidates: dot-product retrieval + relation neighbours + popular
  *                      rerank: the full model's forward pass; top-K with reasons
  *                  ─► recommendations
@@ -36,6 +37,15 @@ public final class ScorerTopology {
                 strings,
                 RecordSerdes.recommendation())
             .withCachingEnabled());
+    String[] stores = {Stores.LAST_RECOMMENDATIONS};
+    if (config.batch() > 1) {
+      builder.addStateStore(
+          org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                  org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.SCORE_BUFFER),
+                  Serdes.Long(),
+                  new BufferedEventSerde()));
+      stores = new String[] {Stores.LAST_RECOMMENDATIONS, Stores.SCORE_BUFFER};
+    }
     // A global store: every instance follows every checkpoint, whatever partitions it scores.
     builder.addGlobalStore(
         org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -49,7 +59,7 @@ public final class ScorerTopology {
     builder
         .stream(Topics.SEQUENCE_EVENTS,
             Consumed.with(strings, RecordSerdes.sequenceEvent()).withName("read-sequence-events"))
-        .process(() -> new ScoreEvent(config, holder), Named.as("score-event"), Stores.LAST_RECOMMENDATIONS)
+        .process(() -> new ScoreEvent(config, holder), Named.as("score-event"), stores)
         .to(Topics.RECOMMENDATIONS,
             Produced.with(strings, RecordSerdes.recommendation()).withName("write-recommendations"));
     return builder.build();

@@ -191,4 +191,39 @@ class ServingModelTest {
           .allSatisfy(it -> assertThat(it.reason().label()).isNull());
     }
   }
+
+  /** Several events in one forward pass give each the list it gets alone, whatever its length. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kda+lrd", "sasrec"})
+  void aBatchOfEventsIsScoredAsEachEventAlone(String name) {
+    var cfg = name.equals("kda+lrd") ? TinyCheckpoints.config()
+        : org.lrdstream.model.ModelConfig.forName(name).toBuilder().dim(4).historyMax(3).dropout(0).build();
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of(), cfg), 0)) {
+      var requests = List.of(
+          new ServingModel.Request("u1", List.of(new HistoryEntry("i1", 1_000_000), new HistoryEntry("i2", 4_600_000)), 7_200_000),
+          new ServingModel.Request("stranger", List.of(), 7_200_000), // popular items, no forward pass
+          new ServingModel.Request("u2", List.of(new HistoryEntry("i3", 1_000_000), new HistoryEntry("i5", 2_000_000),
+              new HistoryEntry("i6", 3_000_000), new HistoryEntry("i8", 5_000_000)), 9_000_000),
+          new ServingModel.Request("u3", List.of(new HistoryEntry("i4", 3_000_000)), 3_500_000));
+      // 6 candidates: u2 has only 4 unseen items, so its row is padded
+      var together = serving.recommendAll(requests, 6, 3, true, 2);
+      assertThat(together).hasSize(requests.size());
+      assertThat(together.get(1).popularFallback()).isTrue();
+      assertThat(together.get(2).candidates()).isEqualTo(4);
+      for (int q = 0; q < requests.size(); q++) {
+        var r = requests.get(q);
+        var alone = serving.recommend(r.user(), r.history(), r.timeMs(), 6, 3, true, 2);
+        var got = together.get(q);
+        assertThat(got.candidates()).isEqualTo(alone.candidates());
+        assertThat(got.items()).extracting(i -> i.item())
+            .containsExactlyElementsOf(alone.items().stream().map(i -> i.item()).toList());
+        assertThat(got.items()).extracting(i -> i.reason())
+            .containsExactlyElementsOf(alone.items().stream().map(i -> i.reason()).toList());
+        for (int j = 0; j < got.items().size(); j++) {
+          assertThat(got.items().get(j).score())
+              .isCloseTo(alone.items().get(j).score(), org.assertj.core.data.Offset.offset(1e-5));
+        }
+      }
+    }
+  }
 }

@@ -90,8 +90,10 @@ class ScorerTopologyTest {
     return new SequenceEvent(user, item, ts, EventType.VIEW, null, h);
   }
 
+  /** Publishes an event and lets the batch wait pass, so that it is scored before the next. */
   private void send(SequenceEvent e) {
     events.pipeInput(e.user(), e, e.ts());
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
   }
 
   private double metric(String name) {
@@ -239,5 +241,68 @@ class ScorerTopologyTest {
     assertThat(metric(MetricNames.ONLINE_HIT10 + "-count")).isEqualTo(2);
     assertThat(metric(MetricNames.ONLINE_HIT10 + "-sum")).isEqualTo(1);
     assertThat(metric(MetricNames.ONLINE_NDCG10 + "-sum")).isCloseTo(1 / (Math.log(3) / Math.log(2)), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void eventsWaitInTheChangeloggedBufferUntilTheBatchIsFullAndScoreAsTheyWouldAlone() {
+    var sequence = List.of(event("u1", "i3", T0, "i1", "i2"), event("u2", "i5", T0 + 1000, "i4"),
+        event("u1", "i6", T0 + 2000, "i1", "i2", "i3"));
+    var alone = ScorerConfig.defaults().toBuilder();
+    alone.batch = 1;
+    start(alone.build());
+    publish(1, 11);
+    for (var e : sequence) {
+      events.pipeInput(e.user(), e, e.ts()); // no clock: batch 1 scores at once
+    }
+    var expected = recommendations.readValuesToList();
+    assertThat(expected).hasSize(3);
+
+    var batched = ScorerConfig.defaults().toBuilder();
+    batched.batch = 3;
+    batched.batchWait = java.time.Duration.ofHours(1); // only a full batch flushes
+    start(batched.build());
+    publish(1, 11);
+    events.pipeInput("u1", sequence.get(0), sequence.get(0).ts());
+    events.pipeInput("u2", sequence.get(1), sequence.get(1).ts());
+    assertThat(recommendations.isEmpty()).isTrue();
+    org.apache.kafka.streams.state.KeyValueStore<Long, ?> buffer = driver.getKeyValueStore(org.lrdstream.state.Stores.SCORE_BUFFER);
+    assertThat(buffer.approximateNumEntries()).isEqualTo(2);
+    events.pipeInput("u1", sequence.get(2), sequence.get(2).ts());
+    var out = recommendations.readKeyValuesToList();
+    assertThat(out).extracting(kv -> kv.key).containsExactly("u1", "u2", "u1");
+    try (var left = buffer.all()) {
+      assertThat(left.hasNext()).isFalse();
+    }
+    for (int k = 0; k < 3; k++) {
+      var got = out.get(k).value;
+      var want = expected.get(k);
+      assertThat(got.afterEvent()).isEqualTo(want.afterEvent());
+      assertThat(got.items()).extracting(Recommendation.RecommendedItem::item)
+          .containsExactlyElementsOf(want.items().stream().map(Recommendation.RecommendedItem::item).toList());
+      assertThat(got.items()).extracting(i -> i.reason())
+          .containsExactlyElementsOf(want.items().stream().map(i -> i.reason()).toList());
+      for (int j = 0; j < got.items().size(); j++) {
+        assertThat(got.items().get(j).score()).isCloseTo(want.items().get(j).score(), org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
+    // u1's second event, in the same batch as their first, was checked against the first's list
+    assertThat(metric(MetricNames.ONLINE_HIT10 + "-count")).isEqualTo(1);
+    assertThat(metric(MetricNames.BATCH_SIZE + "-max")).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchTheInputStopsFillingIsScoredOnceItsOldestEventHasWaited() {
+    var b = ScorerConfig.defaults().toBuilder();
+    b.batch = 16;
+    b.batchWait = java.time.Duration.ofMillis(50);
+    start(b.build());
+    publish(1, 11);
+    var e = event("u1", "i3", T0, "i1", "i2");
+    events.pipeInput(e.user(), e, e.ts());
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+    assertThat(recommendations.isEmpty()).isTrue();
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(40));
+    assertThat(recommendations.readValue().items()).hasSize(3);
+    assertThat(metric(MetricNames.RECOMMENDATIONS + "-total")).isEqualTo(1);
   }
 }
