@@ -49,6 +49,9 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--batch-wait-ms", defaultValue = "10", paramLabel = "MS", description = "Longest an event waits for its batch to fill. Default: ${DEFAULT-VALUE}.")
   long batchWaitMs;
 
+  @Option(names = "--threads", defaultValue = "1", paramLabel = "T", description = "Scorer stream threads (they share the PyTorch threads of LRD_THREADS). Default: ${DEFAULT-VALUE}.")
+  int threads;
+
   @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions per topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
@@ -66,6 +69,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.layers = layers;
     b.topK = topK;
     b.batch = batch;
+    b.threads = threads;
     b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     b.exactlyOnce = !atLeastOnce;
     var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak,
