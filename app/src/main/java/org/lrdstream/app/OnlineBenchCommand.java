@@ -65,6 +65,10 @@ public final class OnlineBenchCommand implements Callable<Integer> {
       description = "While settling, evaluate the newest checkpoint on the test split every S seconds (and once when the last event is trained), printed as it goes and in the JSON's settle_curve: how quality moves with more replay. 0: only the last checkpoint. Default: ${DEFAULT-VALUE}.")
   double evalEverySeconds;
 
+  @Option(names = "--catch-up-lag", defaultValue = "1024", paramLabel = "N",
+      description = "While more than N events wait (consumer lag plus the pending batch), steps train on new examples only, without replay, until caught up (0: always replay). Default: ${DEFAULT-VALUE}.")
+  int catchUpLag;
+
   @Option(names = "--idle-replay", description = "While no new event waits, keep training on the replay buffer (uses the spare CPU).")
   boolean idleReplay;
 
@@ -99,7 +103,7 @@ public final class OnlineBenchCommand implements Callable<Integer> {
     }
     var config = new TrainerConfig("embedded", Path.of("embedded"), null, ModelConfig.forName(model), batchSize,
         Duration.ofMillis(maxWaitMs), checkpointSteps, Duration.ofMillis(Math.round(checkpointSeconds * 1000)),
-        replayBuffer, replayRatio, idleReplay, 3, "lrd", seed);
+        replayBuffer, replayRatio, idleReplay, 3, "lrd", seed, catchUpLag);
     var cache = (cacheDir == null ? ExperimentCommand.defaultCacheDir() : cacheDir).resolve("text-vectors");
     try (var text = TextEncoders.open(encoder, cache, EncoderOptions.defaults())) {
       var r = OnlineBenchmark.run(data, warmStart, config, text, partitions, rate,

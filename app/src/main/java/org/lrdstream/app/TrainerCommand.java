@@ -67,6 +67,10 @@ public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--replay-ratio", defaultValue = "1", paramLabel = "X", description = "Replayed examples per new example in a step. Default: ${DEFAULT-VALUE}.")
   double replayRatio;
 
+  @Option(names = "--catch-up-lag", defaultValue = "1024", paramLabel = "N",
+      description = "While more than N events wait (consumer lag plus the pending batch), steps train on new examples only, without replay, until caught up (0: always replay). Default: ${DEFAULT-VALUE}.")
+  int catchUpLag;
+
   @Option(names = "--idle-replay", description = "While no new event waits, keep training on the replay buffer (uses the spare CPU).")
   boolean idleReplay;
 
@@ -91,7 +95,7 @@ public final class TrainerCommand implements Callable<Integer> {
   TrainerConfig config(String bootstrap) {
     return new TrainerConfig(bootstrap, checkpointDir, warmStart, ModelConfig.forName(model), batchSize,
         Duration.ofMillis(maxWaitMs), checkpointSteps, Duration.ofMillis(Math.round(checkpointSeconds * 1000)),
-        replayBuffer, replayRatio, idleReplay, keepCheckpoints, modelName, seed);
+        replayBuffer, replayRatio, idleReplay, keepCheckpoints, modelName, seed, catchUpLag);
   }
 
   @Override

@@ -264,6 +264,8 @@ public final class OnlineTrainer implements AutoCloseable {
   }
 
   private final ArrayDeque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
+  /** Events behind the trainer at the last poll: the consumer's lag plus the pending batch. */
+  private long waitingEvents;
   private final Map<String, String> textsToEncode = new LinkedHashMap<>();
   private final Map<String, Item> earlyCatalog = new LinkedHashMap<>();
   private KafkaConsumer<String, byte[]> itemsConsumer;
@@ -289,7 +291,8 @@ public final class OnlineTrainer implements AutoCloseable {
         for (var tp : events.assignment()) {
           lag += events.currentLag(tp).orElse(0);
         }
-        metrics.lag.set(lag + pending.size());
+        waitingEvents = lag + pending.size();
+        metrics.lag.set(waitingEvents);
       }
       if (pending.isEmpty() && config.idleReplay() && buffer.size() > 0 && !stopRequested) {
         replayStep();
@@ -360,7 +363,13 @@ public final class OnlineTrainer implements AutoCloseable {
       }
     }
     ensureModel();
-    var replay = buffer.sample((int) Math.round(config.replayRatio() * fresh.size()), rng);
+    // behind the stream: shed the replay (the work that can wait) until caught up
+    boolean catchingUp = config.catchUpLag() > 0 && waitingEvents > config.catchUpLag();
+    var replay = catchingUp ? List.<Example>of()
+        : buffer.sample((int) Math.round(config.replayRatio() * fresh.size()), rng);
+    if (catchingUp) {
+      metrics.catchUpSteps.increment();
+    }
     float[] terms = new float[JointStep.TERMS.size()];
     int trained = 0;
     long stepNanos = 0;

@@ -22,10 +22,14 @@ import org.lrdstream.model.ModelConfig;
  * @param keepCheckpoints checkpoints kept in the directory (older ones are deleted)
  * @param modelName key of the checkpoint records on {@code model-checkpoints}
  * @param seed of the samplers and of new rows' initialisation
+ * @param catchUpLag when more than this many events wait (consumer lag plus the pending batch),
+ *     steps train on new examples only, without replay, until the trainer has caught up: the
+ *     replay is the work that can wait, and it halves a step's cost (0: always replay)
  */
 public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path warmStart, ModelConfig model,
     int batchSize, Duration maxWait, int checkpointEverySteps, Duration checkpointInterval,
-    int replayBufferSize, double replayRatio, boolean idleReplay, int keepCheckpoints, String modelName, long seed) {
+    int replayBufferSize, double replayRatio, boolean idleReplay, int keepCheckpoints, String modelName, long seed,
+    int catchUpLag) {
 
   public TrainerConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -55,6 +59,9 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
     if (replayRatio < 0 || Double.isNaN(replayRatio)) {
       throw new IllegalArgumentException("--replay-ratio must not be negative, got " + replayRatio);
     }
+    if (catchUpLag < 0) {
+      throw new IllegalArgumentException("--catch-up-lag must not be negative, got " + catchUpLag);
+    }
     if (keepCheckpoints < 1) {
       throw new IllegalArgumentException("--keep-checkpoints must be at least 1, got " + keepCheckpoints);
     }
@@ -66,7 +73,7 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
   /** Every default (see the README), for a cluster and a checkpoint directory. */
   public static TrainerConfig defaults(String bootstrapServers, Path checkpointDir) {
     return new TrainerConfig(bootstrapServers, checkpointDir, null, ModelConfig.forName(DEFAULT_MODEL), 256,
-        Duration.ofMillis(500), 100, Duration.ofSeconds(2), 100_000, 1.0, false, 3, "lrd", 1);
+        Duration.ofMillis(500), 100, Duration.ofSeconds(2), 100_000, 1.0, false, 3, "lrd", 1, 1024);
   }
 
   public Builder toBuilder() {
@@ -89,6 +96,7 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
     public int keepCheckpoints;
     public String modelName;
     public long seed;
+    public int catchUpLag;
 
     private Builder(TrainerConfig c) {
       bootstrapServers = c.bootstrapServers;
@@ -105,12 +113,13 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
       keepCheckpoints = c.keepCheckpoints;
       modelName = c.modelName;
       seed = c.seed;
+      catchUpLag = c.catchUpLag;
     }
 
     public TrainerConfig build() {
       return new TrainerConfig(bootstrapServers, checkpointDir, warmStart, model, batchSize, maxWait,
           checkpointEverySteps, checkpointInterval, replayBufferSize, replayRatio, idleReplay, keepCheckpoints,
-          modelName, seed);
+          modelName, seed, catchUpLag);
     }
   }
 }

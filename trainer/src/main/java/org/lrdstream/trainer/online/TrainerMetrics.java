@@ -15,6 +15,7 @@ import org.lrdstream.trainer.step.JointStep;
 final class TrainerMetrics {
   final Counter newExamples;
   final Counter replayed;
+  final Counter catchUpSteps;
   final Counter events;
   final Counter noHistory;
   final Counter unreadable;
@@ -33,6 +34,7 @@ final class TrainerMetrics {
   TrainerMetrics(MeterRegistry r) {
     newExamples = Counter.builder(MetricNames.TRAINER_EXAMPLES).tag("kind", "new").description("examples trained from the stream").register(r);
     replayed = Counter.builder(MetricNames.TRAINER_EXAMPLES).tag("kind", "replay").description("examples replayed from the buffer").register(r);
+    catchUpSteps = Counter.builder(MetricNames.TRAINER_STEPS + ".catch-up").description("steps without replay while the trainer was behind (--catch-up-lag)").register(r);
     events = Counter.builder(MetricNames.TRAINER_EVENTS).description("sequence events consumed").register(r);
     noHistory = skipped(r, "no-history");
     unreadable = skipped(r, "unreadable");

@@ -393,4 +393,23 @@ class OnlineTrainerIT {
     assertThat(last.metrics().get("examples_trained")).isEqualTo((double) evs.stream().filter(e -> !e.history().isEmpty()).count());
     assertThat(last.version()).isGreaterThan(beforeIdle.isEmpty() ? 0 : beforeIdle.get(beforeIdle.size() - 1).version());
   }
+
+  @Test
+  void behindTheStreamStepsShedTheReplayUntilCaughtUp() throws Exception {
+    publishCatalog(40);
+    var evs = events(30, 20, 40, "u"); // 600 events waiting before the trainer starts
+    publish(evs);
+    var rec = new Recorder();
+    var b = config(tmp.resolve("ckpt")).toBuilder();
+    b.catchUpLag = 100;
+    try (var trainer = OnlineTrainer.start(b.build(), new HashTextEncoder(), new SimpleMeterRegistry(), rec, Duration.ofSeconds(60))) {
+      await(() -> trainer.eventsConsumed() == evs.size(), trainer, "the events");
+    }
+    var consuming = rec.steps.stream().filter(s -> s.trained() > 0).toList();
+    // while more than 100 events wait (the first ~30 steps of 16), no step replays...
+    assertThat(consuming.subList(0, 20)).allMatch(s -> s.replayed() == 0);
+    // ...and once fewer wait, steps mix replayed examples in again (replay ratio 1)
+    var tail = consuming.subList(consuming.size() - 3, consuming.size());
+    assertThat(tail).anyMatch(s -> s.replayed() > 0);
+  }
 }
