@@ -52,6 +52,12 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", paramLabel = "T", description = "Scorer stream threads (they share the PyTorch threads of LRD_THREADS). Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  @Option(names = "--commit-interval-ms", defaultValue = "100", paramLabel = "MS", description = "Commit interval of ingest and the scorer (under exactly-once a recommendation is readable only after both commit). Default: ${DEFAULT-VALUE}.")
+  long commitIntervalMs;
+
+  @Option(names = "--skip-latency-events", defaultValue = "0", paramLabel = "W", description = "Leave the first W events out of p50_ms/p99_ms (the system's start); throughput counts all. Default: ${DEFAULT-VALUE}.")
+  int skipLatencyEvents;
+
   @Option(names = "--partitions", defaultValue = "3", paramLabel = "P", description = "Partitions per topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
@@ -69,10 +75,11 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.layers = layers;
     b.topK = topK;
     b.batch = batch;
+    b.commitInterval = java.time.Duration.ofMillis(commitIntervalMs);
     b.threads = threads;
     b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     b.exactlyOnce = !atLeastOnce;
-    var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak,
+    var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak, skipLatencyEvents,
         line -> System.err.println("bench: " + line));
     System.err.printf(Locale.ROOT, "bench: %,.1f events/s, %,.0f candidates/s, end-to-end p50 %.1f ms p99 %.1f ms, online HR@10 %.4f, %.2f GFLOP/s%n",
         result.eventsPerSecond(), result.candidatesPerSecond(), result.p50Ms(), result.p99Ms(),

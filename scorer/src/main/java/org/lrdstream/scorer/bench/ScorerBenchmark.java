@@ -50,7 +50,7 @@ public final class ScorerBenchmark {
       double seconds, double eventsPerSecond, double candidatesPerSecond, double meanCandidates,
       double p50Ms, double p99Ms, double scoringP50Ms, double scoringP99Ms, double onlineHr10,
       double onlineNdcg10, long onlineEvaluated, double gflops, double peakGflops, double rate,
-      long modelVersion, int cores, int batch, double meanBatch) {
+      long modelVersion, int cores, int batch, double meanBatch, int latencySkipped, int latencyEvents) {
     public String toJson() {
       return String.format(Locale.ROOT,
           "{\"benchmark\":\"scorer\",\"dataset\":\"%s\",\"events\":%d,\"recommendations\":%d,"
@@ -58,19 +58,22 @@ public final class ScorerBenchmark {
               + "\"candidates_per_second\":%.1f,\"mean_candidates\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
               + "\"scoring_p50_ms\":%.2f,\"scoring_p99_ms\":%.2f,\"online_hr10\":%.4f,\"online_ndcg10\":%.4f,"
               + "\"online_evaluated\":%d,\"gflops\":%.2f,\"peak_share\":%.4f,\"rate\":%.1f,"
-              + "\"model_version\":%d,\"cores\":%d,\"batch\":%d,\"mean_batch\":%.2f}",
+              + "\"model_version\":%d,\"cores\":%d,\"batch\":%d,\"mean_batch\":%.2f,"
+              + "\"latency_skipped_events\":%d,\"latency_events\":%d}",
           dataset.replace("\"", ""), events, recommendations, candidates, layers, seconds, eventsPerSecond,
           candidatesPerSecond, meanCandidates, p50Ms, p99Ms, scoringP50Ms, scoringP99Ms, onlineHr10,
-          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch);
+          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch, latencySkipped, latencyEvents);
     }
   }
 
   /**
    * @param maxEvents replay only the first this many events in time order (0 = all)
    * @param rate events per second to replay at (0 = as fast as possible)
+   * @param skipLatencyEvents leave the first this many events out of the end-to-end percentiles (the
+   *     system's start: consumer groups settling, a cold JVM); throughput still counts every event
    */
   public static Result run(Path data, Path checkpointDir, ScorerConfig base, int partitions, int maxEvents,
-      double rate, double peakGflops, Consumer<String> log) throws Exception {
+      double rate, double peakGflops, int skipLatencyEvents, Consumer<String> log) throws Exception {
     if (!Files.isDirectory(checkpointDir)) {
       throw new CheckpointException("checkpoint directory " + checkpointDir + " does not exist");
     }
@@ -92,7 +95,9 @@ public final class ScorerBenchmark {
       var bootstrap = broker.bootstrapServers();
       TopicSetup.ensureTopics(bootstrap, partitions);
       TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
-      var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(ingestState);
+      // ingest commits as the scorer does (exactly-once or not, and how often): both bound the latency
+      var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(ingestState)
+          .withExactlyOnce(base.exactlyOnce()).withCommitInterval(base.commitInterval());
       var sb = base.toBuilder();
       sb.bootstrapServers = bootstrap;
       sb.stateDir = scorerState;
@@ -117,7 +122,11 @@ public final class ScorerBenchmark {
         double candidatesTotal = metrics.getOrDefault(MetricNames.CANDIDATES + "-total", 0.0);
         double recs = metrics.getOrDefault(MetricNames.RECOMMENDATIONS + "-total", 0.0);
         double hitCount = metrics.getOrDefault(MetricNames.ONLINE_HIT10 + "-count", 0.0);
-        var lat = watcher.latencies();
+        var skipped = new java.util.HashSet<String>();
+        for (int k = 0; k < Math.min(skipLatencyEvents, plan.interactions().size()); k++) {
+          skipped.add(plan.interactions().get(k).eventId());
+        }
+        var lat = watcher.latencies(skipped);
         return new Result(plan.dataset(), expected, watcher.count(), config.candidates(), layers, seconds,
             expected / seconds, candidatesTotal / seconds, candidatesTotal / Math.max(1, recs),
             percentile(lat, 50), percentile(lat, 99),
@@ -127,7 +136,7 @@ public final class ScorerBenchmark {
             metrics.getOrDefault(MetricNames.ONLINE_NDCG10 + "-sum", 0.0) / Math.max(1, hitCount),
             (long) hitCount, (flopsPerCandidate * candidatesTotal + flopsPerHistory * recs) / seconds / 1e9, peakGflops, rate,
             scorer.modelVersion(), Runtime.getRuntime().availableProcessors(), config.batch(),
-            metrics.getOrDefault(MetricNames.BATCH_SIZE + "-avg", 1.0));
+            metrics.getOrDefault(MetricNames.BATCH_SIZE + "-avg", 1.0), skipped.size(), lat.length);
       }
     } finally {
       deleteTree(ingestState);
@@ -223,10 +232,10 @@ public final class ScorerBenchmark {
       return lastArrival;
     }
 
-    /** End-to-end latencies in microseconds (ms resolution), sorted. */
-    long[] latencies() {
+    /** End-to-end latencies in microseconds (ms resolution), sorted, of the events not in {@code skip}. */
+    long[] latencies(java.util.Set<String> skip) {
       synchronized (appended) {
-        var a = recommended.entrySet().stream().filter(e -> appended.containsKey(e.getKey()))
+        var a = recommended.entrySet().stream().filter(e -> appended.containsKey(e.getKey()) && !skip.contains(e.getKey()))
             .mapToLong(e -> (e.getValue() - appended.get(e.getKey())) * 1000).toArray();
         Arrays.sort(a);
         return a;

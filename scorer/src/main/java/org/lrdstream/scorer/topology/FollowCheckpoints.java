@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.lrdstream.scorer.serving.CheckpointLoader;
+import org.lrdstream.scorer.ScorerConfig;
 import org.lrdstream.scorer.serving.ModelHolder;
 import org.lrdstream.state.MetricNames;
 import org.lrdstream.state.Stores;
@@ -28,14 +29,16 @@ final class FollowCheckpoints implements Processor<String, byte[], Void, Void> {
   private final ModelHolder holder;
   private final int layers;
   private final Deserializer<CheckpointMetadata> decoder = RecordSerdes.checkpointMetadata().deserializer();
+  private final ScorerConfig config;
   private KeyValueStore<String, byte[]> store;
   private Sensor loaded;
   private Sensor refused;
   private Sensor version;
 
-  FollowCheckpoints(ModelHolder holder, int layers) {
+  FollowCheckpoints(ModelHolder holder, ScorerConfig config) {
     this.holder = holder;
-    this.layers = layers;
+    this.config = config;
+    this.layers = config.layers();
   }
 
   @Override
@@ -95,6 +98,8 @@ final class FollowCheckpoints implements Processor<String, byte[], Void, Void> {
     }
     try {
       var model = CheckpointLoader.fromMetadata(meta, layers);
+      // warmed here, on the global thread, so the stream thread's first batches on it are not slow
+      model.warmUp(config.batch(), config.candidates());
       if (holder.offer(model)) {
         loaded.record();
         version.record(model.version());

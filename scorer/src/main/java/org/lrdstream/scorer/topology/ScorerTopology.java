@@ -55,7 +55,7 @@ public final class ScorerTopology {
             .withLoggingDisabled(),
         Topics.MODEL_CHECKPOINTS,
         Consumed.with(strings, Serdes.ByteArray()).withName("read-model-checkpoints"),
-        () -> new FollowCheckpoints(holder, config.layers()));
+        () -> new FollowCheckpoints(holder, config));
     builder
         .stream(Topics.SEQUENCE_EVENTS,
             Consumed.with(strings, RecordSerdes.sequenceEvent()).withName("read-sequence-events"))

@@ -226,4 +226,15 @@ class ServingModelTest {
       }
     }
   }
+
+  @Test
+  void warmingUpChangesNoScore() {
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of()), 0)) {
+      var history = List.of(new HistoryEntry("i1", 1_000_000), new HistoryEntry("i2", 4_600_000));
+      var before = serving.recommend("u1", history, 7_200_000, 6, 3, true, 2);
+      serving.warmUp(5, 6);
+      var after = serving.recommend("u1", history, 7_200_000, 6, 3, true, 2);
+      assertThat(after.items()).isEqualTo(before.items());
+    }
+  }
 }
