@@ -60,4 +60,31 @@ class ScorerCommandsTest {
     assertThat(config.excludeSeen()).isFalse();
     assertThat(config.checkpoint()).isEqualTo(dir);
   }
+
+  @Test
+  void thePlotTakesOnePointPerScorerResultLineAndRefusesAFileWithout(@TempDir Path dir) throws Exception {
+    var lines = java.util.List.of(
+        "bench: some log line",
+        "{\"benchmark\":\"scorer\",\"candidates\":200,\"layers\":5,\"candidates_per_second\":10642.0,\"online_hr10\":0.1475}",
+        "{\"benchmark\":\"scorer\",\"candidates\":200,\"layers\":1,\"candidates_per_second\":27068.0,\"online_hr10\":0.1214}",
+        "{\"benchmark\":\"ingest\",\"events_per_second\":17000}",
+        "{\"benchmark\":\"scorer\",\"candidates\":200,\"layers\":5,\"candidates_per_second\":13159.0,\"online_hr10\":0.1475}");
+    var points = ScorerPlotCommand.points(lines, "candidates_per_second", "online_hr10");
+    assertThat(points).containsOnlyKeys("200 candidates, 5 layers", "200 candidates, 1 layers");
+    assertThat(points.get("200 candidates, 5 layers")).hasSize(2);
+    assertThat(points.get("200 candidates, 1 layers").get(0)).containsExactly(27068.0, 0.1214);
+
+    var in = dir.resolve("scorer.jsonl");
+    Files.write(in, lines);
+    var png = dir.resolve("plot.png");
+    var r = run("bench", "plot-scorer", "--in", in.toString(), "--out", png.toString());
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(700);
+
+    var empty = dir.resolve("empty.jsonl");
+    Files.writeString(empty, "no json here\n");
+    var bad = run("bench", "plot-scorer", "--in", empty.toString(), "--out", dir.resolve("x.png").toString());
+    assertThat(bad[0]).isEqualTo("1");
+    assertThat(bad[2]).contains("no lrd bench scorer result line").doesNotContain("Exception");
+  }
 }
