@@ -415,10 +415,10 @@ public final class ServingModel implements AutoCloseable {
   }
 
   /**
-   * Runs the scoring path on made-up histories of the catalog's items for batches of 1, 2, 4, …,
-   * {@code batch} events, so that the first real events do not pay for the JIT and PyTorch's
-   * first-call allocations (a fresh JVM scores its first seconds several times slower). Changes
-   * nothing in the model.
+   * Runs the scoring path on made-up histories of the catalog's items once for every batch size
+   * from 1 to {@code batch} events, so that the first real batches of each size do not pay for the
+   * JIT and PyTorch's first-call work on that shape (a fresh JVM scores its first seconds several
+   * times slower). Changes nothing in the model.
    */
   public void warmUp(int batch, int numCandidates) {
     int numItems = numItems();
@@ -426,21 +426,16 @@ public final class ServingModel implements AutoCloseable {
       return;
     }
     var rng = new java.util.SplittableRandom(7);
-    for (int round = 0; round < 2; round++) {
-      for (int b = 1; ; b = Math.min(batch, b * 2)) {
-        var requests = new ArrayList<Request>(b);
-        for (int q = 0; q < b; q++) {
-          var history = new ArrayList<HistoryEntry>(n);
-          for (int k = 0; k < n; k++) {
-            history.add(new HistoryEntry(itemId(1 + rng.nextInt(numItems)), 1_000_000L * (k + 1)));
-          }
-          requests.add(new Request("", history, 1_000_000L * (n + 1)));
+    for (int b = 1; b <= batch; b++) {
+      var requests = new ArrayList<Request>(b);
+      for (int q = 0; q < b; q++) {
+        var history = new ArrayList<HistoryEntry>(n);
+        for (int k = 0; k < n; k++) {
+          history.add(new HistoryEntry(itemId(1 + rng.nextInt(numItems)), 1_000_000L * (k + 1)));
         }
-        recommendAll(requests, numCandidates, 10, true, 3);
-        if (b == batch) {
-          break;
-        }
+        requests.add(new Request("", history, 1_000_000L * (n + 1)));
       }
+      recommendAll(requests, numCandidates, 10, true, 3);
     }
   }
 
