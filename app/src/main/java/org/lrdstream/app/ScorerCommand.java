@@ -60,6 +60,9 @@ public final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--batch-wait-ms", paramLabel = "MS", description = "Longest an event waits for its batch to fill (default: 10).")
   Long batchWaitMs;
 
+  @Option(names = "--model-workers", paramLabel = "W", description = "Threads a batch's forward pass is cut across, each with one PyTorch intra-op thread (default: 0 = one per core).")
+  Integer modelWorkers;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with scorer.* keys (see the README).")
   Path configFile;
 
@@ -150,6 +153,7 @@ public final class ScorerCommand implements Callable<Integer> {
     if (layers != null) b.layers = layers;
     if (batch != null) b.batch = batch;
     if (batchWaitMs != null) b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
+    if (modelWorkers != null) b.modelWorkers = modelWorkers;
     if (stateDir != null) b.stateDir = stateDir;
     if (threads != null) b.threads = threads;
     if (atLeastOnce) b.exactlyOnce = false;

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param batch events scored together in one forward pass (1 = each event on its own). Waiting
  *     events are kept in a changelogged store, so a crash or rebalance loses none of them
  * @param batchWait the longest an event waits for its batch to fill before it is scored anyway
+ * @param modelWorkers threads a batch's forward pass is cut across, each with one PyTorch intra-op
+ *     thread (0 = one per core)
  */
 public record ScorerConfig(
     String applicationId,
@@ -41,7 +43,8 @@ public record ScorerConfig(
     int threads,
     Duration commitInterval,
     int batch,
-    Duration batchWait) {
+    Duration batchWait,
+    int modelWorkers) {
 
   public ScorerConfig {
     if (candidates < 1) {
@@ -65,12 +68,20 @@ public record ScorerConfig(
     if (batchWait == null || batchWait.isNegative() || batchWait.isZero()) {
       throw new IllegalArgumentException("batch-wait must be a positive duration, got " + batchWait);
     }
+    if (modelWorkers < 0) {
+      throw new IllegalArgumentException("model-workers must be >= 0 (0 = one per core), got " + modelWorkers);
+    }
+  }
+
+  /** {@link #modelWorkers()} with 0 resolved to the number of cores. */
+  public int effectiveModelWorkers() {
+    return modelWorkers == 0 ? Runtime.getRuntime().availableProcessors() : modelWorkers;
   }
 
   public static ScorerConfig defaults() {
     return new ScorerConfig("lrd-scorer", "localhost:9092",
         Path.of(System.getProperty("java.io.tmpdir"), "lrd-scorer-state"), 200, 10, true, 3, 0, null,
-        true, 1, Duration.ofMillis(100), 16, Duration.ofMillis(10));
+        true, 1, Duration.ofMillis(100), 16, Duration.ofMillis(10), 0);
   }
 
   /**
@@ -105,6 +116,7 @@ public record ScorerConfig(
     if (get.apply("batch-wait") != null) {
       b.batchWait = duration(get, "batch-wait");
     }
+    b.modelWorkers = integer(get, "model-workers", d.modelWorkers);
     return b.build();
   }
 
@@ -150,6 +162,7 @@ public record ScorerConfig(
     public Duration commitInterval;
     public int batch;
     public Duration batchWait;
+    public int modelWorkers;
 
     Builder(ScorerConfig c) {
       applicationId = c.applicationId;
@@ -166,11 +179,13 @@ public record ScorerConfig(
       commitInterval = c.commitInterval;
       batch = c.batch;
       batchWait = c.batchWait;
+      modelWorkers = c.modelWorkers;
     }
 
     public ScorerConfig build() {
       return new ScorerConfig(applicationId, bootstrapServers, stateDir, candidates, topK, excludeSeen,
-          neighbourHistory, layers, checkpoint, exactlyOnce, threads, commitInterval, batch, batchWait);
+          neighbourHistory, layers, checkpoint, exactlyOnce, threads, commitInterval, batch, batchWait,
+          modelWorkers);
     }
   }
 

@@ -53,7 +53,7 @@ public final class ScorerService implements AutoCloseable {
   public static ScorerService start(ScorerConfig config, ServingModel initial, Duration timeout) {
     var holder = new ModelHolder();
     if (initial != null) {
-      initial.warmUp(config.batch(), config.candidates());
+      initial.workers(config.effectiveModelWorkers()).warmUp(config.batch(), config.candidates());
       holder.offer(initial);
     }
     var service = new ScorerService(config, holder);

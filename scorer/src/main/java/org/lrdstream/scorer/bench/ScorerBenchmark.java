@@ -50,7 +50,7 @@ public final class ScorerBenchmark {
       double seconds, double eventsPerSecond, double candidatesPerSecond, double meanCandidates,
       double p50Ms, double p99Ms, double scoringP50Ms, double scoringP99Ms, double onlineHr10,
       double onlineNdcg10, long onlineEvaluated, double gflops, double peakGflops, double rate,
-      long modelVersion, int cores, int batch, double meanBatch, int latencySkipped, int latencyEvents) {
+      long modelVersion, int cores, int batch, double meanBatch, int latencySkipped, int latencyEvents, int modelWorkers) {
     public String toJson() {
       return String.format(Locale.ROOT,
           "{\"benchmark\":\"scorer\",\"dataset\":\"%s\",\"events\":%d,\"recommendations\":%d,"
@@ -59,10 +59,10 @@ public final class ScorerBenchmark {
               + "\"scoring_p50_ms\":%.2f,\"scoring_p99_ms\":%.2f,\"online_hr10\":%.4f,\"online_ndcg10\":%.4f,"
               + "\"online_evaluated\":%d,\"gflops\":%.2f,\"peak_share\":%.4f,\"rate\":%.1f,"
               + "\"model_version\":%d,\"cores\":%d,\"batch\":%d,\"mean_batch\":%.2f,"
-              + "\"latency_skipped_events\":%d,\"latency_events\":%d}",
+              + "\"latency_skipped_events\":%d,\"latency_events\":%d,\"model_workers\":%d}",
           dataset.replace("\"", ""), events, recommendations, candidates, layers, seconds, eventsPerSecond,
           candidatesPerSecond, meanCandidates, p50Ms, p99Ms, scoringP50Ms, scoringP99Ms, onlineHr10,
-          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch, latencySkipped, latencyEvents);
+          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch, latencySkipped, latencyEvents, modelWorkers);
     }
   }
 
@@ -136,7 +136,8 @@ public final class ScorerBenchmark {
             metrics.getOrDefault(MetricNames.ONLINE_NDCG10 + "-sum", 0.0) / Math.max(1, hitCount),
             (long) hitCount, (flopsPerCandidate * candidatesTotal + flopsPerHistory * recs) / seconds / 1e9, peakGflops, rate,
             scorer.modelVersion(), Runtime.getRuntime().availableProcessors(), config.batch(),
-            metrics.getOrDefault(MetricNames.BATCH_SIZE + "-avg", 1.0), skipped.size(), lat.length);
+            metrics.getOrDefault(MetricNames.BATCH_SIZE + "-avg", 1.0), skipped.size(), lat.length,
+            config.effectiveModelWorkers());
       }
     } finally {
       deleteTree(ingestState);

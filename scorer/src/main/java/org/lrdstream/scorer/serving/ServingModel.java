@@ -59,8 +59,20 @@ public final class ServingModel implements AutoCloseable {
   private final int n;
   private final float timeScalar;
 
+  /** Most (event, candidate) rows in one piece of a pass (see {@link #forwardInPieces}). */
+  static final int PASS_ROWS = 1600;
+
+  /** Daemon threads shared by every served model (a hot swap does not start new ones). */
+  private static final java.util.concurrent.ExecutorService FORWARD_POOL =
+      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        var t = new Thread(r, "lrd-score-worker");
+        t.setDaemon(true);
+        return t;
+      });
+
   private Map<String, String> labels = Map.of();
   private volatile Retrieval retrieval = Retrieval.MODEL;
+  private volatile int workers = Runtime.getRuntime().availableProcessors();
 
   private ServingModel(Checkpoint c, LrdModel model, NDManager manager) {
     this.version = c.version();
@@ -370,16 +382,10 @@ public final class ServingModel implements AutoCloseable {
       Arrays.fill(flat, k * c, (k + 1) * c, cands[q][0]);
       System.arraycopy(cands[q], 0, flat, k * c, cands[q].length);
     }
-    float[] scores;
-    float[] intensities;
-    JniUtils.setGradMode(false);
-    try (var scope = new NDScope()) {
-      var batch = new ScoreBatch(bf, n, c, userIds, rows, intervals, flat, ages);
-      var f = model.forward(model.manager(), batch, keyTable, false);
-      scores = f.scores().toFloatArray();
-      intensities = f.intensities().toFloatArray();
-    }
     int r = relationCount();
+    var scores = new float[bf * c];
+    var intensities = new float[bf * c * r * n];
+    forwardInPieces(bf, c, userIds, rows, intervals, ages, flat, scores, intensities);
     var names = model.schema().names();
     for (int k = 0; k < bf; k++) {
       int q = scored.get(k);
@@ -452,6 +458,132 @@ public final class ServingModel implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The full model's pass over {@code bf} events × {@code c} candidates, cut into pieces that run
+   * concurrently on {@link #workers()} threads of one PyTorch intra-op thread each: on these many
+   * small operations two single-threaded passes side by side are about twice as fast as one pass
+   * with two intra-op threads, and passes of up to {@link #PASS_ROWS} (event, candidate) rows stay
+   * in cache (BENCHMARKS.md, "Scorer: pieces on parallel workers"). A piece is either whole events
+   * or, when there are fewer events than workers, a range of one event's candidates; the rows of
+   * the model do not interact, so the result is the single pass's. Fills {@code scores} (bf×c) and
+   * {@code intensities} (bf×c×R×n).
+   */
+  private void forwardInPieces(int bf, int c, long[] userIds, long[] rows, float[] intervals, long[] ages,
+      long[] flat, float[] scores, float[] intensities) {
+    var pieces = pieces(bf, c, workers, PASS_ROWS);
+    if (pieces.size() == 1) {
+      JniUtils.setGradMode(false);
+      forwardPiece(pieces.get(0), c, userIds, rows, intervals, ages, flat, scores, intensities);
+      return;
+    }
+    onWorkers(pieces.size(), k -> forwardPiece(pieces.get(k), c, userIds, rows, intervals, ages, flat, scores, intensities));
+  }
+
+  /**
+   * Runs {@code body} for tasks 0..count-1 on at most {@link #workers()} pool threads, each with
+   * grad mode off and one PyTorch intra-op thread, and returns when all are done. The caller only
+   * waits: its own OpenMP team, which keeps spinning for a while after a parallel region, would
+   * take a core from the workers.
+   */
+  private void onWorkers(int count, java.util.function.IntConsumer body) {
+    var next = new java.util.concurrent.atomic.AtomicInteger();
+    int tasks = Math.min(workers, count);
+    var futures = new ArrayList<java.util.concurrent.Future<?>>(tasks);
+    for (int w = 0; w < tasks; w++) {
+      futures.add(FORWARD_POOL.submit(() -> {
+        // PyTorch's grad mode and OpenMP thread count belong to the native thread
+        JniUtils.setGradMode(false);
+        JniUtils.setNumThreads(1);
+        for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
+          body.accept(k);
+        }
+        return null;
+      }));
+    }
+    try {
+      for (var f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("scoring interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** One piece: events {@code [e0, e1)}, candidates {@code [c0, c1)} of each. */
+  record Piece(int e0, int e1, int c0, int c1) {}
+
+  /**
+   * How {@link #forwardInPieces} cuts {@code events} × {@code c} rows for {@code workers} threads:
+   * one piece when a single worker suffices, else pieces of about {@code rows / workers} rows (at
+   * most {@code passRows}), made of whole events where a piece holds at least one event's
+   * candidates and of one event's candidate ranges otherwise.
+   */
+  static List<Piece> pieces(int events, int c, int workers, int passRows) {
+    long total = (long) events * c;
+    if (workers <= 1 && total <= passRows || total <= 1) {
+      return List.of(new Piece(0, events, 0, c));
+    }
+    int pieceRows = (int) Math.max(1, Math.min(passRows, (total + Math.max(1, workers) - 1) / Math.max(1, workers)));
+    var out = new ArrayList<Piece>();
+    if (pieceRows >= c) {
+      int perPiece = Math.max(1, pieceRows / c);
+      for (int e = 0; e < events; e += perPiece) {
+        out.add(new Piece(e, Math.min(events, e + perPiece), 0, c));
+      }
+    } else {
+      int ranges = (c + pieceRows - 1) / pieceRows;
+      int width = (c + ranges - 1) / ranges;
+      for (int e = 0; e < events; e++) {
+        for (int c0 = 0; c0 < c; c0 += width) {
+          out.add(new Piece(e, e + 1, c0, Math.min(c, c0 + width)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void forwardPiece(Piece p, int c, long[] userIds, long[] rows, float[] intervals, long[] ages,
+      long[] flat, float[] scores, float[] intensities) {
+    int be = p.e1() - p.e0();
+    int cc = p.c1() - p.c0();
+    var pFlat = new long[be * cc];
+    for (int k = 0; k < be; k++) {
+      System.arraycopy(flat, (p.e0() + k) * c + p.c0(), pFlat, k * cc, cc);
+    }
+    var batch = new ScoreBatch(be, n, cc, Arrays.copyOfRange(userIds, p.e0(), p.e1()),
+        Arrays.copyOfRange(rows, p.e0() * n, p.e1() * n), Arrays.copyOfRange(intervals, p.e0() * n, p.e1() * n),
+        pFlat, Arrays.copyOfRange(ages, p.e0() * n, p.e1() * n));
+    float[] s;
+    float[] a;
+    try (var scope = new NDScope()) {
+      var f = model.forward(model.manager(), batch, keyTable, false);
+      s = f.scores().toFloatArray();
+      a = f.intensities().toFloatArray();
+    }
+    // a piece is whole events (c0 = 0, cc = c) or part of one event: either way one contiguous run
+    int base = p.e0() * c + p.c0();
+    System.arraycopy(s, 0, scores, base, s.length);
+    System.arraycopy(a, 0, intensities, base * relationCount() * n, a.length);
+  }
+
+  /** Threads {@link #forwardInPieces} runs a batch's pieces on (default: one per core). */
+  public int workers() {
+    return workers;
+  }
+
+  /** Sets {@link #workers()}; 1 runs every pass on the caller's thread as one piece. */
+  public ServingModel workers(int w) {
+    if (w < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + w);
+    }
+    this.workers = w;
+    return this;
+  }
+
   /** Sets how the catalog-wide retrieval summarises a history (default {@link Retrieval#MODEL}). */
   public ServingModel retrieval(Retrieval r) {
     this.retrieval = java.util.Objects.requireNonNull(r);
@@ -470,8 +602,28 @@ public final class ServingModel implements AutoCloseable {
     return retrievalScores(new int[] {user}, List.of(h))[0];
   }
 
-  /** {@link #retrievalScores(int, ResolvedHistory)} of several histories in one pass. */
+  /**
+   * {@link #retrievalScores(int, ResolvedHistory)} of several histories: one pass, or with several
+   * {@link #workers()} one pass per worker over its share of the histories.
+   */
   float[][] retrievalScores(int[] userRows, List<ResolvedHistory> hs) {
+    int b = hs.size();
+    if (workers <= 1 || b == 0) {
+      return retrievalPass(userRows, hs);
+    }
+    int parts = Math.min(workers, b);
+    var out = new float[b][];
+    int per = (b + parts - 1) / parts;
+    onWorkers((b + per - 1) / per, k -> {
+      int from = k * per;
+      int to = Math.min(b, from + per);
+      var part = retrievalPass(Arrays.copyOfRange(userRows, from, to), hs.subList(from, to));
+      System.arraycopy(part, 0, out, from, to - from);
+    });
+    return out;
+  }
+
+  private float[][] retrievalPass(int[] userRows, List<ResolvedHistory> hs) {
     int b = hs.size();
     float[] dots;
     try (var scope = new NDScope()) {

@@ -99,7 +99,7 @@ final class FollowCheckpoints implements Processor<String, byte[], Void, Void> {
     try {
       var model = CheckpointLoader.fromMetadata(meta, layers);
       // warmed here, on the global thread, so the stream thread's first batches on it are not slow
-      model.warmUp(config.batch(), config.candidates());
+      model.workers(config.effectiveModelWorkers()).warmUp(config.batch(), config.candidates());
       if (holder.offer(model)) {
         loaded.record();
         version.record(model.version());

@@ -61,8 +61,26 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
   private record Waiting(long seq, Record<String, SequenceEvent> record, long arrivedMs) {}
 
   ScoreEvent(ScorerConfig config, ModelHolder holder) {
+    this(config, holder, c -> System.currentTimeMillis());
+  }
+
+  /**
+   * @param clock the wall clock (ms). The real one in production: the context's
+   *     {@code currentSystemTimeMs()} is cached by the stream thread between its loop iterations, so
+   *     after a long forward pass it lags, and an event that arrived after the pass would seem to
+   *     have waited during it; with a backlog every batch then flushed part-full. Tests pass the
+   *     context's (the test driver's mock) clock.
+   */
+  ScoreEvent(ScorerConfig config, ModelHolder holder, java.util.function.ToLongFunction<ProcessorContext<?, ?>> clock) {
     this.config = config;
     this.holder = holder;
+    this.clock = clock;
+  }
+
+  private final java.util.function.ToLongFunction<ProcessorContext<?, ?>> clock;
+
+  private long now() {
+    return clock.applyAsLong(context);
   }
 
   @Override
@@ -80,7 +98,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
     ndcg = ScorerSensors.outcome(m, MetricNames.ONLINE_NDCG10, "online NDCG@10 of the next item");
     if (config.batch() > 1) {
       this.buffer = context.getStateStore(Stores.SCORE_BUFFER);
-      long now = context.currentSystemTimeMs();
+      long now = now();
       try (var it = buffer.all()) {
         while (it.hasNext()) {
           var kv = it.next();
@@ -93,7 +111,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
         log.info("{} events restored from the batch buffer are scored first", waiting.size());
       }
       long every = Math.max(1, config.batchWait().toMillis() / 2);
-      context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
+      context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, t -> flushIfDue(now()));
     }
   }
 
@@ -108,11 +126,11 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
     }
     long seq = nextSeq++;
     buffer.put(seq, record);
-    waiting.add(new Waiting(seq, record, context.currentSystemTimeMs()));
+    waiting.add(new Waiting(seq, record, now()));
     if (waiting.size() >= config.batch()) {
       flush();
     } else {
-      flushIfDue(context.currentSystemTimeMs());
+      flushIfDue(now());
     }
   }
 
@@ -161,7 +179,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     batchSize.record(records.size());
-    long now = context.currentSystemTimeMs();
+    long now = now();
     for (int k = 0; k < records.size(); k++) {
       var record = records.get(k);
       var event = record.value();
@@ -187,7 +205,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
       }
       recommendations.record();
       context.forward(record.withKey(user).withValue(rec).withTimestamp(record.timestamp()));
-      endToEnd.record(context.currentSystemTimeMs() - record.timestamp());
+      endToEnd.record(now() - record.timestamp());
     }
   }
 

@@ -29,6 +29,12 @@ public final class ScorerTopology {
   private ScorerTopology() {}
 
   public static Topology build(ScorerConfig config, ModelHolder holder) {
+    return build(config, holder, c -> System.currentTimeMillis());
+  }
+
+  /** With the wall clock {@link ScoreEvent} reads (tests: the test driver's). */
+  static Topology build(ScorerConfig config, ModelHolder holder,
+      java.util.function.ToLongFunction<org.apache.kafka.streams.processor.api.ProcessorContext<?, ?>> clock) {
     var builder = new StreamsBuilder();
     var strings = Serdes.String();
     builder.addStateStore(
@@ -59,7 +65,7 @@ public final class ScorerTopology {
     builder
         .stream(Topics.SEQUENCE_EVENTS,
             Consumed.with(strings, RecordSerdes.sequenceEvent()).withName("read-sequence-events"))
-        .process(() -> new ScoreEvent(config, holder), Named.as("score-event"), stores)
+        .process(() -> new ScoreEvent(config, holder, clock), Named.as("score-event"), stores)
         .to(Topics.RECOMMENDATIONS,
             Produced.with(strings, RecordSerdes.recommendation()).withName("write-recommendations"));
     return builder.build();

@@ -227,6 +227,70 @@ class ServingModelTest {
     }
   }
 
+  /** A pass cut across worker threads (by events, or one event's candidates) is the single pass. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kda+lrd", "sasrec"})
+  void aPassCutIntoPiecesOnSeveralWorkersScoresAsOnePass(String name) {
+    var cfg = name.equals("kda+lrd") ? TinyCheckpoints.config()
+        : org.lrdstream.model.ModelConfig.forName(name).toBuilder().dim(4).historyMax(3).dropout(0).build();
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of(), cfg), 0)) {
+      var requests = List.of(
+          new ServingModel.Request("u1", List.of(new HistoryEntry("i1", 1_000_000), new HistoryEntry("i2", 4_600_000)), 7_200_000),
+          new ServingModel.Request("u2", List.of(new HistoryEntry("i3", 1_000_000), new HistoryEntry("i5", 2_000_000),
+              new HistoryEntry("i6", 3_000_000), new HistoryEntry("i8", 5_000_000)), 9_000_000),
+          new ServingModel.Request("u3", List.of(new HistoryEntry("i4", 3_000_000)), 3_500_000));
+      // three events on three workers: one piece per event; one event alone: three candidate ranges
+      for (var batch : List.of(requests, requests.subList(0, 1))) {
+        var onePass = serving.workers(1).recommendAll(batch, 6, 6, true, 2);
+        var pieces = serving.workers(3).recommendAll(batch, 6, 6, true, 2);
+        for (int q = 0; q < batch.size(); q++) {
+          var a = onePass.get(q);
+          var b = pieces.get(q);
+          assertThat(b.items()).extracting(i -> i.item()).containsExactlyElementsOf(a.items().stream().map(i -> i.item()).toList());
+          assertThat(b.items()).extracting(i -> i.reason()).containsExactlyElementsOf(a.items().stream().map(i -> i.reason()).toList());
+          for (int j = 0; j < a.items().size(); j++) {
+            assertThat(b.items().get(j).score()).isCloseTo(a.items().get(j).score(), org.assertj.core.data.Offset.offset(1e-5));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void piecesCoverEveryRowOnceWithinTheRowLimit() {
+    for (int events : new int[] {1, 2, 3, 16, 33}) {
+      for (int c : new int[] {1, 5, 200, 2000}) {
+        for (int workers : new int[] {1, 2, 3}) {
+          var pieces = ServingModel.pieces(events, c, workers, 1600);
+          var seen = new int[events * c];
+          for (var p : pieces) {
+            assertThat(p.e1()).isGreaterThan(p.e0());
+            assertThat(p.c1()).isGreaterThan(p.c0());
+            if (p.c1() - p.c0() < c) {
+              assertThat(p.e1() - p.e0()).as("a candidate range is one event's").isEqualTo(1);
+            }
+            if (pieces.size() > 1) {
+              assertThat((p.e1() - p.e0()) * (p.c1() - p.c0())).isLessThanOrEqualTo(1600);
+            }
+            for (int e = p.e0(); e < p.e1(); e++) {
+              for (int j = p.c0(); j < p.c1(); j++) {
+                seen[e * c + j]++;
+              }
+            }
+          }
+          assertThat(seen).as("events %d, c %d, workers %d", events, c, workers).containsOnly(1);
+          if (events * c > 1) {
+            assertThat(pieces.size()).isGreaterThanOrEqualTo(Math.min(workers, events * c));
+          }
+        }
+      }
+    }
+    assertThat(ServingModel.pieces(16, 200, 2, 1600)).hasSize(2);
+    assertThat(ServingModel.pieces(1, 200, 2, 1600)).containsExactly(
+        new ServingModel.Piece(0, 1, 0, 100), new ServingModel.Piece(0, 1, 100, 200));
+    assertThat(ServingModel.pieces(4, 200, 1, 1600)).containsExactly(new ServingModel.Piece(0, 4, 0, 200));
+  }
+
   @Test
   void warmingUpChangesNoScore() {
     try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of()), 0)) {

@@ -58,7 +58,9 @@ class ScorerTopologyTest {
     b.topK = base.topK() == 10 ? 3 : base.topK();
     var config = b.build();
     holder = new ModelHolder();
-    driver = new TopologyTestDriver(ScorerTopology.build(config, holder), config.streamsProperties());
+    driver = new TopologyTestDriver(
+        ScorerTopology.build(config, holder, org.apache.kafka.streams.processor.api.ProcessorContext::currentSystemTimeMs),
+        config.streamsProperties());
     checkpoints = driver.createInputTopic(Topics.MODEL_CHECKPOINTS, new StringSerializer(), new ByteArraySerializer());
     events = driver.createInputTopic(Topics.SEQUENCE_EVENTS, new StringSerializer(),
         RecordSerdes.sequenceEvent().serializer());
