@@ -30,7 +30,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--epochs", defaultValue = "2", paramLabel = "E",
-      description = "Training epochs to time; the fastest is reported (the first includes warm-up). Default: ${DEFAULT-VALUE}.")
+      description = "Training epochs to time; the fastest is reported (the first includes warm-up); 0 times evaluation only. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
   @Option(names = "--eval-passes", defaultValue = "1", paramLabel = "P", description = "Evaluation passes to time. Default: ${DEFAULT-VALUE}.")

@@ -53,17 +53,21 @@ public final class ModelBenchmark {
       out.put("relations", r);
       out.put("threads", threads);
       out.put("train_examples", examples);
-      out.put("train_seconds_per_epoch", trainSeconds);
-      out.put("train_seconds_per_epoch_mean", trainTotal / epochs);
-      out.put("eval_seconds", evalSeconds);
+      // a phase not run (--epochs 0 or --eval-passes 0) has no time and no rate: null, not infinity
+      Double train = epochs > 0 ? trainSeconds : null;
+      Double eval = evalPasses > 0 ? evalSeconds : null;
+      out.put("eval_threads", org.lrdstream.trainer.offline.Evaluator.defaultThreads());
+      out.put("train_seconds_per_epoch", train);
+      out.put("train_seconds_per_epoch_mean", epochs > 0 ? trainTotal / epochs : null);
+      out.put("eval_seconds", eval);
       out.put("eval_pairs", (long) data.dev().size() * cands);
       out.put("train_gflop_per_epoch", trainFlops / 1e9);
       out.put("eval_gflop", evalFlops / 1e9);
-      out.put("train_gflops", trainFlops / 1e9 / trainSeconds);
-      out.put("eval_gflops", evalFlops / 1e9 / evalSeconds);
+      out.put("train_gflops", train == null ? null : trainFlops / 1e9 / train);
+      out.put("eval_gflops", eval == null ? null : evalFlops / 1e9 / eval);
       out.put("peak_gflops", peakGflops);
-      out.put("train_share_of_peak", trainFlops / 1e9 / trainSeconds / peakGflops);
-      out.put("eval_share_of_peak", evalFlops / 1e9 / evalSeconds / peakGflops);
+      out.put("train_share_of_peak", train == null ? null : trainFlops / 1e9 / train / peakGflops);
+      out.put("eval_share_of_peak", eval == null ? null : evalFlops / 1e9 / eval / peakGflops);
     }
     return out;
   }
