@@ -95,8 +95,8 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = "Text vector cache. Default: $LRD_CACHE_DIR or ~/.cache/lrd-stream.")
   Path cacheDir;
 
-  @Option(names = "--eval-batch", defaultValue = "16", paramLabel = "U",
-      description = "Users per evaluation batch. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--eval-batch", defaultValue = "0", paramLabel = "U",
+      description = "Users per evaluation pass; 0 = about 4,000 (candidate, relation) rows per pass (8 users for KDA, 3 for KDA+LRD, 16 for a baseline). Default: ${DEFAULT-VALUE}.")
   int evalBatch;
 
   @Option(names = "--full-catalog-users", defaultValue = "0", paramLabel = "U",

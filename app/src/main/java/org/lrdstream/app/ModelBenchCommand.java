@@ -36,7 +36,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--eval-passes", defaultValue = "1", paramLabel = "P", description = "Evaluation passes to time. Default: ${DEFAULT-VALUE}.")
   int evalPasses;
 
-  @Option(names = "--eval-batch", defaultValue = "16", paramLabel = "U", description = "Users per evaluation batch. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--eval-batch", defaultValue = "0", paramLabel = "U", description = "Users per evaluation pass; 0 = about 4,000 (candidate, relation) rows per pass (8 users for KDA, 3 for KDA+LRD, 16 for a baseline). Default: ${DEFAULT-VALUE}.")
   int evalBatch;
 
   @Option(names = "--peak-gflops", defaultValue = "157", paramLabel = "G",

@@ -187,7 +187,7 @@ public final class OnlineBenchmark {
           log.accept("replay trained in " + String.format(Locale.ROOT, "%.1f s", (tEnd - t0) / 1e9)
               + "; evaluating checkpoint v" + last.version() + " on the test split");
           var c = CheckpointFiles.read(Path.of(last.path()));
-          var test = CheckpointEvaluation.test(c, dataset, 16, Runtime.getRuntime().availableProcessors());
+          var test = CheckpointEvaluation.test(c, dataset, 0, Runtime.getRuntime().availableProcessors());
           double seconds = (tEnd - t0) / 1e9;
           long examples = watch.trained;
           return new Result(plan.dataset(), warmStart == null ? "cold" : "warm", trainer.eventsConsumed(), examples,
@@ -224,7 +224,7 @@ public final class OnlineBenchmark {
           var terms = watch.takeMeanTerms();
           try {
             var c = CheckpointFiles.read(Path.of(meta.path()));
-            var test = CheckpointEvaluation.test(c, dataset, 16, 1);
+            var test = CheckpointEvaluation.test(c, dataset, 0, 1);
             var p = new CurvePoint((now - start) / 1e9, meta.version(), watch.replayed, watch.steps, terms, test);
             curve.add(p);
             evaluated = meta.version();

@@ -31,6 +31,7 @@ public final class Evaluator {
   }
 
   /**
+   * @param batchUsers users per scoring pass; 0 = {@link #autoBatchUsers}
    * @param threads scoring threads; each runs PyTorch with one intra-op thread, which scales
    *     better than one thread with several intra-op threads on these many small operations
    */
@@ -38,6 +39,29 @@ public final class Evaluator {
     this.histories = histories;
     this.batchUsers = batchUsers;
     this.threads = Math.max(1, threads);
+  }
+
+  /** (candidate, relation) rows per pass that {@link #autoBatchUsers} aims at. */
+  static final int AUTO_ROWS = 4000;
+
+  /**
+   * Users per pass when none is given: about {@value #AUTO_ROWS} (candidate, relation) rows for a
+   * relation-aware model, so that a pass's tensors stay in cache (8 users of 100 candidates for KDA's
+   * 5 relations, 3 for KDA+LRD's 13; 16 users took 24 % longer for KDA+LRD, BENCHMARKS.md
+   * "Evaluation passes by size"), and 16 users for a baseline, whose pass encodes each history once.
+   */
+  public static int autoBatchUsers(org.lrdstream.model.ModelConfig cfg, int relations, int candidates) {
+    if (!cfg.backbone().relationAware()) {
+      return 16;
+    }
+    return Math.max(1, (int) Math.round((double) AUTO_ROWS / ((long) Math.max(1, candidates) * Math.max(1, relations))));
+  }
+
+  private int batchUsers(LrdModel model, List<HeldOut> rows) {
+    if (batchUsers > 0 || rows.isEmpty()) {
+      return Math.max(1, batchUsers);
+    }
+    return autoBatchUsers(model.config(), model.schema().size(), 1 + rows.get(0).negatives().length);
   }
 
   /** {@code -Dlrd.eval.threads}, else the number of cores. */
@@ -58,12 +82,13 @@ public final class Evaluator {
   /** The 0-based rank of each row's item among its listed negatives, in row order. */
   public int[] ranks(LrdModel model, List<HeldOut> rows, boolean test) {
     var ranks = new int[rows.size()];
+    int batchUsers = batchUsers(model, rows);
     int batches = (rows.size() + batchUsers - 1) / batchUsers;
     try (var outer = new NDScope()) {
       var keys = model.keyTable();
       if (threads == 1 || batches < 2) {
         for (int k = 0; k < batches; k++) {
-          rankBatch(model, rows, test, keys, k, ranks);
+          rankBatch(model, rows, test, keys, k, ranks, batchUsers);
         }
         return ranks;
       }
@@ -82,7 +107,7 @@ public final class Evaluator {
             JniUtils.setGradMode(false);
             JniUtils.setNumThreads(1);
             for (int k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
-              rankBatch(model, rows, test, keys, k, ranks);
+              rankBatch(model, rows, test, keys, k, ranks, batchUsers);
             }
             return null;
           }));
@@ -103,7 +128,8 @@ public final class Evaluator {
     return ranks;
   }
 
-  private void rankBatch(LrdModel model, List<HeldOut> rows, boolean test, NDArray keys, int batch, int[] ranks) {
+  private void rankBatch(LrdModel model, List<HeldOut> rows, boolean test, NDArray keys, int batch, int[] ranks,
+      int batchUsers) {
     int from = batch * batchUsers;
     int to = Math.min(rows.size(), from + batchUsers);
     int c = 1 + rows.get(from).negatives().length;
@@ -119,6 +145,7 @@ public final class Evaluator {
    */
   public float[][] scores(LrdModel model, List<HeldOut> rows, boolean test) {
     var out = new float[rows.size()][];
+    int batchUsers = batchUsers(model, rows);
     try (var outer = new NDScope()) {
       var keys = model.keyTable();
       for (int from = 0; from < rows.size(); from += batchUsers) {
