@@ -59,8 +59,13 @@ public final class ServingModel implements AutoCloseable {
   private final int n;
   private final float timeScalar;
 
-  /** Most (event, candidate) rows in one piece of a pass (see {@link #forwardInPieces}). */
-  static final int PASS_ROWS = 1600;
+  /**
+   * Most (event, candidate, relation) rows in one piece of a pass (see {@link #forwardInPieces}):
+   * 1,600 candidates for KDA's 5 relations, 615 for KDA+LRD's 13. The offline evaluator's passes
+   * were fastest at 4,000–5,000 such rows and 24 % slower at 20,800 (BENCHMARKS.md, "Evaluation
+   * passes by size"). {@code -Dlrd.scorer.pass-rows} overrides it, for benchmarks.
+   */
+  static final int PASS_RELATION_ROWS = Integer.getInteger("lrd.scorer.pass-rows", 8000);
 
   /** Daemon threads shared by every served model (a hot swap does not start new ones). */
   private static final java.util.concurrent.ExecutorService FORWARD_POOL =
@@ -462,7 +467,7 @@ public final class ServingModel implements AutoCloseable {
    * The full model's pass over {@code bf} events × {@code c} candidates, cut into pieces that run
    * concurrently on {@link #workers()} threads of one PyTorch intra-op thread each: on these many
    * small operations two single-threaded passes side by side are about twice as fast as one pass
-   * with two intra-op threads, and passes of up to {@link #PASS_ROWS} (event, candidate) rows stay
+   * with two intra-op threads, and passes of up to {@link #PASS_RELATION_ROWS} rows stay
    * in cache (BENCHMARKS.md, "Scorer: pieces on parallel workers"). A piece is either whole events
    * or, when there are fewer events than workers, a range of one event's candidates; the rows of
    * the model do not interact, so the result is the single pass's. Fills {@code scores} (bf×c) and
@@ -470,7 +475,7 @@ public final class ServingModel implements AutoCloseable {
    */
   private void forwardInPieces(int bf, int c, long[] userIds, long[] rows, float[] intervals, long[] ages,
       long[] flat, float[] scores, float[] intensities) {
-    var pieces = pieces(bf, c, workers, PASS_ROWS);
+    var pieces = pieces(bf, c, workers, Math.max(1, PASS_RELATION_ROWS / Math.max(1, relationCount())));
     if (pieces.size() == 1) {
       JniUtils.setGradMode(false);
       forwardPiece(pieces.get(0), c, userIds, rows, intervals, ages, flat, scores, intensities);
