@@ -65,7 +65,7 @@ public final class OnlineBenchCommand implements Callable<Integer> {
       description = "While settling, evaluate the newest checkpoint on the test split every S seconds (and once when the last event is trained), printed as it goes and in the JSON's settle_curve: how quality moves with more replay. 0: only the last checkpoint. Default: ${DEFAULT-VALUE}.")
   double evalEverySeconds;
 
-  @Option(names = "--catch-up-lag", defaultValue = "1024", paramLabel = "N",
+  @Option(names = "--catch-up-lag", defaultValue = "256", paramLabel = "N",
       description = "While more than N events wait (consumer lag plus the pending batch), steps train on new examples only, without replay, until caught up (0: always replay). Default: ${DEFAULT-VALUE}.")
   int catchUpLag;
 

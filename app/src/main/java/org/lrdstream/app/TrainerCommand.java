@@ -67,7 +67,7 @@ public final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--replay-ratio", defaultValue = "1", paramLabel = "X", description = "Replayed examples per new example in a step. Default: ${DEFAULT-VALUE}.")
   double replayRatio;
 
-  @Option(names = "--catch-up-lag", defaultValue = "1024", paramLabel = "N",
+  @Option(names = "--catch-up-lag", defaultValue = "256", paramLabel = "N",
       description = "While more than N events wait (consumer lag plus the pending batch), steps train on new examples only, without replay, until caught up (0: always replay). Default: ${DEFAULT-VALUE}.")
   int catchUpLag;
 

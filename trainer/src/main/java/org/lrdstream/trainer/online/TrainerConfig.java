@@ -73,7 +73,7 @@ public record TrainerConfig(String bootstrapServers, Path checkpointDir, Path wa
   /** Every default (see the README), for a cluster and a checkpoint directory. */
   public static TrainerConfig defaults(String bootstrapServers, Path checkpointDir) {
     return new TrainerConfig(bootstrapServers, checkpointDir, null, ModelConfig.forName(DEFAULT_MODEL), 256,
-        Duration.ofMillis(500), 100, Duration.ofSeconds(2), 100_000, 1.0, false, 3, "lrd", 1, 1024);
+        Duration.ofMillis(500), 100, Duration.ofSeconds(2), 100_000, 1.0, false, 3, "lrd", 1, 256);
   }
 
   public Builder toBuilder() {
