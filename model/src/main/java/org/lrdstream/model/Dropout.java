@@ -21,6 +21,11 @@ public final class Dropout {
     RNG.set(new SplittableRandom(seed));
   }
 
+  /** A seed drawn from this thread's generator, to seed another thread's with ({@link #reseed}). */
+  public static long nextSeed() {
+    return RNG.get().nextLong();
+  }
+
   /** {@code x} with dropout at {@code rate} (0 ≤ rate &lt; 1); {@code x} itself when rate is 0. */
   public static NDArray apply(NDArray x, float rate) {
     if (rate <= 0) {

@@ -257,14 +257,25 @@ public final class LrdModel implements AutoCloseable {
 
   /** {@code L = L_rec + γ·L_kge + λ·L_lrd} (eq. 16) for one training batch. */
   public Losses losses(NDManager m, TrainBatch batch) {
+    return losses(m, batch, 1f, 1f);
+  }
+
+  /**
+   * The joint loss of one shard of a batch, weighted for data-parallel training: {@code total =
+   * e·L_rec + t·γ·L_kge + e·λ·L_lrd}, with {@code e} the shard's share of the batch's examples and
+   * {@code t} its share of the triplets, so that the shards' gradients sum to the gradient of the
+   * batch (exactly for the per-example means, as PyTorch's DistributedDataParallel averages for the
+   * per-pair ones). The other terms are the shard's own, unweighted.
+   */
+  public Losses losses(NDManager m, TrainBatch batch, float exampleWeight, float tripletWeight) {
     var keyTable = keyTable();
     var y = scores(m, batch.examples(), keyTable, true);
     var rec = recommendationLoss(y);
-    var total = rec;
+    var total = exampleWeight == 1f ? rec : Scalars.times(rec, exampleWeight);
     NDArray kge = m.zeros(new Shape());
     if (config.gammaKge() > 0 && batch.triplets().size() > 0) {
       kge = kgeLoss(m, batch.triplets());
-      total = total.add(Scalars.times(kge, config.gammaKge()));
+      total = total.add(Scalars.times(kge, config.gammaKge() * tripletWeight));
     }
     NDArray lrd = m.zeros(new Shape());
     NDArray entropy = m.zeros(new Shape());
@@ -272,7 +283,7 @@ public final class LrdModel implements AutoCloseable {
       var terms = lrdLoss(m, batch.examples(), batch.lrdNegatives());
       lrd = terms[0];
       entropy = terms[1];
-      total = total.add(Scalars.times(lrd, config.lambdaLrd()));
+      total = total.add(Scalars.times(lrd, config.lambdaLrd() * exampleWeight));
     }
     return new Losses(total, rec, kge, lrd, entropy);
   }

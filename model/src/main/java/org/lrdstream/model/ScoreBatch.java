@@ -23,6 +23,16 @@ public record ScoreBatch(int size, int historyLength, int candidateCount,
     }
   }
 
+  /** Rows {@code [from, to)} of this batch. */
+  public ScoreBatch slice(int from, int to) {
+    int n = historyLength;
+    int c = candidateCount;
+    return new ScoreBatch(to - from, n, c, java.util.Arrays.copyOfRange(users, from, to),
+        java.util.Arrays.copyOfRange(history, from * n, to * n), java.util.Arrays.copyOfRange(intervals, from * n, to * n),
+        java.util.Arrays.copyOfRange(candidates, from * c, to * c),
+        ages == null ? null : java.util.Arrays.copyOfRange(ages, from * n, to * n));
+  }
+
   /** A batch without history times (see {@code ages}). */
   public ScoreBatch(int size, int historyLength, int candidateCount,
       long[] users, long[] history, float[] intervals, long[] candidates) {

@@ -67,14 +67,6 @@ public final class ServingModel implements AutoCloseable {
    */
   static final int PASS_RELATION_ROWS = Integer.getInteger("lrd.scorer.pass-rows", 8000);
 
-  /** Daemon threads shared by every served model (a hot swap does not start new ones). */
-  private static final java.util.concurrent.ExecutorService FORWARD_POOL =
-      java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        var t = new Thread(r, "lrd-score-worker");
-        t.setDaemon(true);
-        return t;
-      });
-
   private Map<String, String> labels = Map.of();
   private volatile Retrieval retrieval = Retrieval.MODEL;
   private volatile int workers = Runtime.getRuntime().availableProcessors();
@@ -485,37 +477,12 @@ public final class ServingModel implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} for tasks 0..count-1 on at most {@link #workers()} pool threads, each with
-   * grad mode off and one PyTorch intra-op thread, and returns when all are done. The caller only
-   * waits: its own OpenMP team, which keeps spinning for a while after a parallel region, would
-   * take a core from the workers.
+   * Runs {@code body} for tasks 0..count-1 on at most {@link #workers()} threads, each with grad
+   * mode off and one PyTorch intra-op thread ({@link org.lrdstream.model.NativeWorkers}), and
+   * returns when all are done.
    */
   private void onWorkers(int count, java.util.function.IntConsumer body) {
-    var next = new java.util.concurrent.atomic.AtomicInteger();
-    int tasks = Math.min(workers, count);
-    var futures = new ArrayList<java.util.concurrent.Future<?>>(tasks);
-    for (int w = 0; w < tasks; w++) {
-      futures.add(FORWARD_POOL.submit(() -> {
-        // PyTorch's grad mode and OpenMP thread count belong to the native thread
-        JniUtils.setGradMode(false);
-        JniUtils.setNumThreads(1);
-        for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
-          body.accept(k);
-        }
-        return null;
-      }));
-    }
-    try {
-      for (var f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      futures.forEach(f -> f.cancel(true));
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("scoring interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    }
+    org.lrdstream.model.NativeWorkers.run(workers, count, false, body);
   }
 
   /** One piece: events {@code [e0, e1)}, candidates {@code [c0, c1)} of each. */

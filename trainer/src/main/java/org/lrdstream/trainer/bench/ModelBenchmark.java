@@ -57,6 +57,7 @@ public final class ModelBenchmark {
       Double train = epochs > 0 ? trainSeconds : null;
       Double eval = evalPasses > 0 ? evalSeconds : null;
       out.put("eval_threads", org.lrdstream.trainer.offline.Evaluator.defaultThreads());
+      out.put("train_workers", org.lrdstream.trainer.step.JointStep.defaultWorkers());
       out.put("train_seconds_per_epoch", train);
       out.put("train_seconds_per_epoch_mean", epochs > 0 ? trainTotal / epochs : null);
       out.put("eval_seconds", eval);

@@ -2,17 +2,12 @@ package org.lrdstream.trainer.offline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.lrdstream.data.HeldOut;
 import org.lrdstream.model.LrdModel;
+import org.lrdstream.model.NativeWorkers;
 import org.lrdstream.model.ScoreBatch;
 
 /**
@@ -92,38 +87,7 @@ public final class Evaluator {
         }
         return ranks;
       }
-      int callerThreads = JniUtils.getNumThreads();
-      var pool = Executors.newFixedThreadPool(threads, r -> {
-        var t = new Thread(r, "lrd-eval");
-        t.setDaemon(true);
-        return t;
-      });
-      try {
-        var next = new AtomicInteger();
-        var futures = new ArrayList<Future<?>>();
-        for (int w = 0; w < threads; w++) {
-          futures.add(pool.submit(() -> {
-            // PyTorch's grad mode and OpenMP thread count are per native thread.
-            JniUtils.setGradMode(false);
-            JniUtils.setNumThreads(1);
-            for (int k = next.getAndIncrement(); k < batches; k = next.getAndIncrement()) {
-              rankBatch(model, rows, test, keys, k, ranks, batchUsers);
-            }
-            return null;
-          }));
-        }
-        for (var f : futures) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("evaluation interrupted", e);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-      } finally {
-        pool.shutdownNow();
-        JniUtils.setNumThreads(callerThreads);
-      }
+      NativeWorkers.run(threads, batches, false, k -> rankBatch(model, rows, test, keys, k, ranks, batchUsers));
     }
     return ranks;
   }
