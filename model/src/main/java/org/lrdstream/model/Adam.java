@@ -53,6 +53,11 @@ public final class Adam {
         w.subi(m.div(v.div(bc2).sqrt().addi(EPS)).muli(learningRate / bc1));
         grad.muli(0);
       }
+      // a dead unit's weights and moments decay into the subnormal range, where arithmetic is
+      // slow on many CPUs (ParameterSet.flushSubnormals)
+      ParameterSet.flushSubnormals(w);
+      ParameterSet.flushSubnormals(m);
+      ParameterSet.flushSubnormals(v);
     }
   }
 
@@ -79,8 +84,8 @@ public final class Adam {
       var w = params.get(name);
       var m = moment(first, name, w);
       var v = moment(second, name, w);
-      ParameterSet.copyInto(m, mv[0]);
-      ParameterSet.copyInto(v, mv[1]);
+      ParameterSet.copyInto(m, ParameterSet.flushSubnormals(mv[0].clone()));
+      ParameterSet.copyInto(v, ParameterSet.flushSubnormals(mv[1].clone()));
     });
   }
 }

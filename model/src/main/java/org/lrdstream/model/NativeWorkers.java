@@ -39,8 +39,6 @@ public final class NativeWorkers {
     if (count <= 0) {
       return;
     }
-    // restored afterwards in case a worker's setting reaches beyond its thread (MKL's is global)
-    int callerThreads = JniUtils.getNumThreads();
     var next = new AtomicInteger();
     int tasks = Math.max(1, Math.min(workers, count));
     var futures = new ArrayList<Future<?>>(tasks);
@@ -73,8 +71,6 @@ public final class NativeWorkers {
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while PyTorch workers ran", e);
-    } finally {
-      JniUtils.setNumThreads(callerThreads);
     }
     if (failure != null) {
       throw failure;
