@@ -39,8 +39,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--eval-batch", defaultValue = "0", paramLabel = "U", description = "Users per evaluation pass; 0 = about 4,000 (candidate, relation) rows per pass (8 users for KDA, 3 for KDA+LRD, 16 for a baseline). Default: ${DEFAULT-VALUE}.")
   int evalBatch;
 
-  @Option(names = "--peak-gflops", defaultValue = "157", paramLabel = "G",
-      description = "The machine's FP32 peak: cores × GHz × FLOP/cycle (2 × 2.45 × 32 for this 2-core AVX2-FMA EPYC). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--peak-gflops", defaultValue = "0", paramLabel = "G",
+      description = "The machine's FP32 peak in GFLOP/s, for the share of peak: cores x GHz x FLOP/cycle. 0 = read from /proc/cpuinfo (64 FLOP/cycle with AVX-512, 32 with AVX2+FMA, 16 otherwise; 157, the 2-core AVX2 EPYC of the first measurements, where it cannot be read). Default: ${DEFAULT-VALUE}.")
   double peak;
 
   @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC", description = "Text encoder. Default: ${DEFAULT-VALUE}.")
@@ -53,7 +53,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
     var text = new ExperimentCommand.EncoderSource(encoder, ExperimentCommand.defaultCacheDir(), System.err)
         .vectors(dataset.catalog());
     int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
-    var result = ModelBenchmark.run(dataset, model, cfg, text, epochs, evalPasses, evalBatch, peak, threads);
+    var result = ModelBenchmark.run(dataset, model, cfg, text, epochs, evalPasses, evalBatch, peak > 0 ? peak : org.lrdstream.model.FlopCount.machinePeakGflops(157), threads);
     System.out.println(new ObjectMapper().writeValueAsString(result));
     return 0;
   }

@@ -67,8 +67,8 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--at-least-once", description = "Run ingest's and the scorer's commits without exactly-once.")
   boolean atLeastOnce;
 
-  @Option(names = "--peak-gflops", defaultValue = "157", paramLabel = "G",
-      description = "The machine's FP32 peak, for peak_share (2 cores x 2.45 GHz x 32 FLOP/cycle here). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--peak-gflops", defaultValue = "0", paramLabel = "G",
+      description = "The machine's FP32 peak in GFLOP/s, for the share of peak: cores x GHz x FLOP/cycle. 0 = read from /proc/cpuinfo (64 FLOP/cycle with AVX-512, 32 with AVX2+FMA, 16 otherwise; 157, the 2-core AVX2 EPYC of the first measurements, where it cannot be read). Default: ${DEFAULT-VALUE}.")
   double peak;
 
   @Override
@@ -83,7 +83,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     b.modelWorkers = modelWorkers;
     b.exactlyOnce = !atLeastOnce;
-    var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak, skipLatencyEvents,
+    var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak > 0 ? peak : org.lrdstream.model.FlopCount.machinePeakGflops(157), skipLatencyEvents,
         line -> System.err.println("bench: " + line));
     System.err.printf(Locale.ROOT, "bench: %,.1f events/s, %,.0f candidates/s, end-to-end p50 %.1f ms p99 %.1f ms, online HR@10 %.4f, %.2f GFLOP/s%n",
         result.eventsPerSecond(), result.candidatesPerSecond(), result.p50Ms(), result.p99Ms(),

@@ -77,4 +77,44 @@ public final class FlopCount {
   public static double evaluation(ModelConfig c, int relations, long rows, int candidates) {
     return rows * (perHistory(c, c.historyMax()) + candidates * perPair(c, relations, c.historyMax()));
   }
+
+  /**
+   * This machine's FP32 peak in GFLOP/s, read from {@code /proc/cpuinfo}: cores × clock × FLOPs
+   * per cycle per core, the last taken from the widest fused multiply-add the flags show — 64 with
+   * AVX-512 (two 512-bit FMA pipes, as on Xeon server cores), 32 with AVX2 and FMA (two 256-bit
+   * pipes), 16 otherwise. The clock is the nominal one ({@code cpu MHz}); cores that throttle under
+   * wide vector work reach less. {@code fallback} where the file cannot be read (not Linux).
+   */
+  public static double machinePeakGflops(double fallback) {
+    try {
+      var text = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+      return peakGflops(text, Runtime.getRuntime().availableProcessors(), fallback);
+    } catch (java.io.IOException | RuntimeException e) {
+      return fallback;
+    }
+  }
+
+  /** {@link #machinePeakGflops} from a {@code /proc/cpuinfo} text. */
+  static double peakGflops(String cpuinfo, int cores, double fallback) {
+    double mhz = 0;
+    String flags = "";
+    for (var line : cpuinfo.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      var key = line.substring(0, colon).trim();
+      var value = line.substring(colon + 1).trim();
+      if (key.equals("cpu MHz") && mhz == 0) {
+        mhz = Double.parseDouble(value);
+      } else if (key.equals("flags") && flags.isEmpty()) {
+        flags = " " + value + " ";
+      }
+    }
+    if (mhz <= 0 || flags.isEmpty()) {
+      return fallback;
+    }
+    int perCycle = flags.contains(" avx512f ") ? 64 : flags.contains(" avx2 ") && flags.contains(" fma ") ? 32 : 16;
+    return cores * mhz / 1000 * perCycle;
+  }
 }

@@ -25,4 +25,16 @@ class FlopCountTest {
     // GRU4Rec: 20 steps of 6·4096·2, then 4096·2
     assertThat(FlopCount.perHistory(ModelConfig.forName("gru4rec"), 20)).isEqualTo(20 * 49_152 + 8_192);
   }
+
+  @org.junit.jupiter.api.Test
+  void thePeakIsReadFromCpuinfo() {
+    String intel = "processor\t: 0\ncpu MHz\t\t: 2599.998\nflags\t\t: fpu sse avx2 fma avx512f avx512dq\n\n"
+        + "processor\t: 1\ncpu MHz\t\t: 2599.998\nflags\t\t: fpu sse avx2 fma avx512f avx512dq\n";
+    String epyc = "processor\t: 0\ncpu MHz\t\t: 2450.000\nflags\t\t: fpu sse avx2 fma\n";
+    String old = "processor\t: 0\ncpu MHz\t\t: 3000.000\nflags\t\t: fpu sse sse2 avx\n";
+    org.assertj.core.api.Assertions.assertThat(FlopCount.peakGflops(intel, 2, 1)).isCloseTo(2 * 2.599998 * 64, org.assertj.core.data.Offset.offset(1e-6));
+    org.assertj.core.api.Assertions.assertThat(FlopCount.peakGflops(epyc, 2, 1)).isCloseTo(156.8, org.assertj.core.data.Offset.offset(1e-6));
+    org.assertj.core.api.Assertions.assertThat(FlopCount.peakGflops(old, 4, 1)).isCloseTo(192, org.assertj.core.data.Offset.offset(1e-6));
+    org.assertj.core.api.Assertions.assertThat(FlopCount.peakGflops("nothing here", 2, 157)).isEqualTo(157);
+  }
 }

@@ -57,12 +57,12 @@ public final class ScorerBenchmark {
               + "\"candidates\":%d,\"layers\":%d,\"seconds\":%.3f,\"events_per_second\":%.1f,"
               + "\"candidates_per_second\":%.1f,\"mean_candidates\":%.1f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,"
               + "\"scoring_p50_ms\":%.2f,\"scoring_p99_ms\":%.2f,\"online_hr10\":%.4f,\"online_ndcg10\":%.4f,"
-              + "\"online_evaluated\":%d,\"gflops\":%.2f,\"peak_share\":%.4f,\"rate\":%.1f,"
+              + "\"online_evaluated\":%d,\"gflops\":%.2f,\"peak_share\":%.4f,\"peak_gflops\":%.1f,\"rate\":%.1f,"
               + "\"model_version\":%d,\"cores\":%d,\"batch\":%d,\"mean_batch\":%.2f,"
               + "\"latency_skipped_events\":%d,\"latency_events\":%d,\"model_workers\":%d}",
           dataset.replace("\"", ""), events, recommendations, candidates, layers, seconds, eventsPerSecond,
           candidatesPerSecond, meanCandidates, p50Ms, p99Ms, scoringP50Ms, scoringP99Ms, onlineHr10,
-          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, rate, modelVersion, cores, batch, meanBatch, latencySkipped, latencyEvents, modelWorkers);
+          onlineNdcg10, onlineEvaluated, gflops, gflops / peakGflops, peakGflops, rate, modelVersion, cores, batch, meanBatch, latencySkipped, latencyEvents, modelWorkers);
     }
   }
 
