@@ -91,7 +91,9 @@ class ObservabilityIT {
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while ((value(scorerMeters.scrape(), "kafka_stream_lrd_scorer_recommendations_total") < 400
-            || value(ingestMeters.scrape(), "kafka_stream_lrd_ingest_rejected_malformed_json_total") < 1) && System.nanoTime() < deadline) {
+            || value(ingestMeters.scrape(), "kafka_stream_lrd_ingest_rejected_malformed_json_total") < 1
+            // a relation's reasons counter is made on first use and bound at the next refresh (5 s)
+            || value(scorerMeters.scrape(), "kafka_stream_lrd_scorer_reasons_total") < 1) && System.nanoTime() < deadline) {
           Thread.sleep(250);
         }
         var ingestScrape = ingestMeters.scrape();
