@@ -9,4 +9,4 @@ WORKDIR /opt/lrd
 COPY --from=build /src/app/target/lrd.jar /opt/lrd/lrd.jar
 COPY --from=build /src/app/target/lib /opt/lrd/lib
 ENV OMP_WAIT_POLICY=PASSIVE
-ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/opt/lrd/lrd.jar"]
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-jar", "/opt/lrd/lrd.jar"]

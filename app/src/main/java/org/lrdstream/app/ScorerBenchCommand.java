@@ -71,6 +71,10 @@ public final class ScorerBenchCommand implements Callable<Integer> {
       description = "The machine's FP32 peak in GFLOP/s, for the share of peak: cores x GHz x FLOP/cycle. 0 = read from /proc/cpuinfo (64 FLOP/cycle with AVX-512, 32 with AVX2+FMA, 16 otherwise; 157, the 2-core AVX2 EPYC of the first measurements, where it cannot be read). Default: ${DEFAULT-VALUE}.")
   double peak;
 
+  @Option(names = "--latency-trace", paramLabel = "FILE",
+      description = "Also write every event's end-to-end latency to FILE as CSV (event_id,appended_ms,recommended_ms,latency_ms, in append order), to see when the tail happens.")
+  Path latencyTrace;
+
   @Override
   public Integer call() throws Exception {
     var b = ScorerConfig.defaults().toBuilder();
@@ -84,7 +88,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.modelWorkers = modelWorkers;
     b.exactlyOnce = !atLeastOnce;
     var result = ScorerBenchmark.run(data, checkpoint, b.build(), partitions, events, rate, peak > 0 ? peak : org.lrdstream.model.FlopCount.machinePeakGflops(157), skipLatencyEvents,
-        line -> System.err.println("bench: " + line));
+        latencyTrace, line -> System.err.println("bench: " + line));
     System.err.printf(Locale.ROOT, "bench: %,.1f events/s, %,.0f candidates/s, end-to-end p50 %.1f ms p99 %.1f ms, online HR@10 %.4f, %.2f GFLOP/s%n",
         result.eventsPerSecond(), result.candidatesPerSecond(), result.p50Ms(), result.p99Ms(),
         result.onlineHr10(), result.gflops());

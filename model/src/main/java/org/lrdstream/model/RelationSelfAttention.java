@@ -63,6 +63,11 @@ public final class RelationSelfAttention {
    */
   public static NDArray forward(ParameterSet p, NDArray x, int layers, int heads, float dropout, boolean training,
       AttentionBlock block) {
+    if (!training && layers > 0 && RelationSelfAttentionKernel.enabled()
+        && !ai.djl.pytorch.jni.JniUtils.isGradMode() && x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+      // inference with no graph to record: the same layers in plain Java, several times faster
+      return RelationSelfAttentionKernel.forward(p, x, layers, heads, block);
+    }
     if (block == AttentionBlock.SHARED) {
       return forwardShared(p, x, layers, heads, dropout, training);
     }

@@ -74,6 +74,16 @@ public final class ScorerBenchmark {
    */
   public static Result run(Path data, Path checkpointDir, ScorerConfig base, int partitions, int maxEvents,
       double rate, double peakGflops, int skipLatencyEvents, Consumer<String> log) throws Exception {
+    return run(data, checkpointDir, base, partitions, maxEvents, rate, peakGflops, skipLatencyEvents, null, log);
+  }
+
+  /**
+   * As {@link #run(Path, Path, ScorerConfig, int, int, double, double, int, Consumer)}, and when
+   * {@code latencyTrace} is not null writes every event's end-to-end latency to it as CSV ({@code
+   * event_id,appended_ms,recommended_ms,latency_ms}, in append order): where the tail comes from.
+   */
+  public static Result run(Path data, Path checkpointDir, ScorerConfig base, int partitions, int maxEvents,
+      double rate, double peakGflops, int skipLatencyEvents, Path latencyTrace, Consumer<String> log) throws Exception {
     if (!Files.isDirectory(checkpointDir)) {
       throw new CheckpointException("checkpoint directory " + checkpointDir + " does not exist");
     }
@@ -127,6 +137,10 @@ public final class ScorerBenchmark {
           skipped.add(plan.interactions().get(k).eventId());
         }
         var lat = watcher.latencies(skipped);
+        if (latencyTrace != null) {
+          watcher.writeTrace(latencyTrace);
+          log.accept("latency trace written to " + latencyTrace);
+        }
         return new Result(plan.dataset(), expected, watcher.count(), config.candidates(), layers, seconds,
             expected / seconds, candidatesTotal / seconds, candidatesTotal / Math.max(1, recs),
             percentile(lat, 50), percentile(lat, 99),
@@ -241,6 +255,24 @@ public final class ScorerBenchmark {
         Arrays.sort(a);
         return a;
       }
+    }
+
+    /** Every matched event as CSV, in append order: event_id,appended_ms,recommended_ms,latency_ms. */
+    void writeTrace(Path file) throws java.io.IOException {
+      var lines = new ArrayList<String>();
+      lines.add("event_id,appended_ms,recommended_ms,latency_ms");
+      synchronized (appended) {
+        recommended.entrySet().stream().filter(e -> appended.containsKey(e.getKey()))
+            .sorted(Comparator.comparingLong(e -> appended.get(e.getKey())))
+            .forEach(e -> {
+              long at = appended.get(e.getKey());
+              lines.add(e.getKey() + "," + at + "," + e.getValue() + "," + (e.getValue() - at));
+            });
+      }
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      Files.write(file, lines);
     }
 
     void awaitCount(long expected, Runnable check, Consumer<String> log) throws InterruptedException {

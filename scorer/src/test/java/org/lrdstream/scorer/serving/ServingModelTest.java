@@ -301,4 +301,38 @@ class ServingModelTest {
       assertThat(after.items()).isEqualTo(before.items());
     }
   }
+
+  /**
+   * The scorer's scores with the inference kernel of the relation self-attention and without it
+   * (PyTorch's operators, the training code's form), on the serving shape: d = 64, 4 heads, 5 layers,
+   * both block forms.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(org.lrdstream.model.AttentionBlock.class)
+  void theAttentionKernelScoresAsTheTrainingCode(org.lrdstream.model.AttentionBlock block) {
+    var cfg = TinyCheckpoints.config().toBuilder().dim(64).heads(4).layers(5).block(block).build();
+    assertThat(org.lrdstream.model.RelationSelfAttentionKernel.available()).isTrue();
+    try (var serving = ServingModel.load(TinyCheckpoints.checkpoint(1, 11, Map.of(), cfg), 0)) {
+      var history = List.of(new HistoryEntry("i1", 1_000_000), new HistoryEntry("i2", 4_600_000),
+          new HistoryEntry("i5", 5_000_000));
+      var cands = new long[TinyCheckpoints.ITEMS];
+      for (int i = 0; i < cands.length; i++) {
+        cands[i] = serving.itemRow("i" + (i + 1));
+      }
+      var h = serving.resolve(history, 7_200_000);
+      int user = serving.userRow("u1");
+      float[] kernel;
+      float[] torch;
+      try {
+        org.lrdstream.model.RelationSelfAttentionKernel.setEnabled(true);
+        kernel = serving.score(user, h, cands).scores();
+        org.lrdstream.model.RelationSelfAttentionKernel.setEnabled(false);
+        torch = serving.score(user, h, cands).scores();
+      } finally {
+        org.lrdstream.model.RelationSelfAttentionKernel.setEnabled(true);
+      }
+      assertThat(kernel).containsExactly(torch, org.assertj.core.data.Offset.offset(1e-5f));
+      assertThat(kernel).as("scores that tell items apart").doesNotHaveDuplicates();
+    }
+  }
 }
