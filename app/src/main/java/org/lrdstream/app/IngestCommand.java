@@ -57,6 +57,9 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--at-least-once", description = "Turn exactly-once off (faster, may repeat events after a crash).")
   boolean atLeastOnce;
 
+  @Option(names = "--linger-ms", description = "How long the producer of sequence events waits to fill a batch, Kafka's linger.ms (default: 5; 0 sends at once: the lowest latency with --at-least-once).")
+  Long lingerMs;
+
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of topics created on the embedded broker (default: ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -141,6 +144,9 @@ public final class IngestCommand implements Callable<Integer> {
     }
     if (atLeastOnce) {
       c = c.withExactlyOnce(false);
+    }
+    if (lingerMs != null) {
+      c = c.withLinger(java.time.Duration.ofMillis(lingerMs));
     }
     return c;
   }

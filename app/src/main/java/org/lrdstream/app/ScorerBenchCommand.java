@@ -58,6 +58,9 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--commit-interval-ms", defaultValue = "100", paramLabel = "MS", description = "Commit interval of ingest and the scorer (under exactly-once a recommendation is readable only after both commit). Default: ${DEFAULT-VALUE}.")
   long commitIntervalMs;
 
+  @Option(names = "--linger-ms", defaultValue = "5", paramLabel = "MS", description = "Kafka's linger.ms for the producers of ingest (sequence events) and the scorer (recommendations): 0 sends at once. Default: ${DEFAULT-VALUE}.")
+  long lingerMs;
+
   @Option(names = "--skip-latency-events", defaultValue = "0", paramLabel = "W", description = "Leave the first W events out of p50_ms/p99_ms (the system's start); throughput counts all. Default: ${DEFAULT-VALUE}.")
   int skipLatencyEvents;
 
@@ -83,6 +86,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
     b.topK = topK;
     b.batch = batch;
     b.commitInterval = java.time.Duration.ofMillis(commitIntervalMs);
+    b.linger = java.time.Duration.ofMillis(lingerMs);
     b.threads = threads;
     b.batchWait = java.time.Duration.ofMillis(batchWaitMs);
     b.modelWorkers = modelWorkers;

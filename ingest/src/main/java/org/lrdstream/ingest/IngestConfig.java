@@ -23,6 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param maxFutureSkew how far past the wall clock an event time may lie
  * @param maxRecordBytes larger records go to the DLQ as {@code oversized}
  * @param sessionTimeout how soon a dead instance's partitions move to a live one
+ * @param linger how long the producer of sequence events waits to fill a batch (Kafka's
+ *     {@code linger.ms}): 0 sends at once, for the lowest latency at-least-once
  */
 public record IngestConfig(
     String applicationId,
@@ -36,7 +38,8 @@ public record IngestConfig(
     boolean exactlyOnce,
     int threads,
     Duration commitInterval,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    Duration linger) {
 
   public IngestConfig {
     if (historyLength < 1) {
@@ -50,6 +53,9 @@ public record IngestConfig(
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (linger.isNegative()) {
+      throw new IllegalArgumentException("linger must be >= 0, got " + linger);
     }
   }
 
@@ -66,7 +72,8 @@ public record IngestConfig(
         true,
         1,
         Duration.ofMillis(100),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Duration.ofMillis(5));
   }
 
   /**
@@ -96,67 +103,73 @@ public record IngestConfig(
         Boolean.parseBoolean(str(get, "exactly-once", Boolean.toString(d.exactlyOnce))),
         integer(get, "threads", d.threads),
         duration(get, "commit-interval", d.commitInterval),
-        duration(get, "session-timeout", d.sessionTimeout));
+        duration(get, "session-timeout", d.sessionTimeout),
+        duration(get, "linger", d.linger));
   }
 
   public IngestConfig withBootstrapServers(String servers) {
     return new IngestConfig(applicationId, servers, stateDir, historyLength, grace, dedupWindow,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withStateDir(Path dir) {
     return new IngestConfig(applicationId, bootstrapServers, dir, historyLength, grace, dedupWindow,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withHistoryLength(int n) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, n, grace, dedupWindow,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withGrace(Duration g) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, g, dedupWindow,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withDedupWindow(Duration w) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace, w,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withMaxFutureSkew(Duration s) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, s, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        dedupWindow, s, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withMaxRecordBytes(int bytes) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, maxFutureSkew, bytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        dedupWindow, maxFutureSkew, bytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withExactlyOnce(boolean eos) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, maxFutureSkew, maxRecordBytes, eos, threads, commitInterval, sessionTimeout);
+        dedupWindow, maxFutureSkew, maxRecordBytes, eos, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withThreads(int n) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, n, commitInterval, sessionTimeout);
+        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, n, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withApplicationId(String id) {
     return new IngestConfig(id, bootstrapServers, stateDir, historyLength, grace, dedupWindow,
-        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout);
+        maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, linger);
   }
 
   public IngestConfig withCommitInterval(Duration c) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, threads, c, sessionTimeout);
+        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, threads, c, sessionTimeout, linger);
   }
 
   public IngestConfig withSessionTimeout(Duration s) {
     return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
-        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, s);
+        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, s, linger);
+  }
+
+  public IngestConfig withLinger(Duration l) {
+    return new IngestConfig(applicationId, bootstrapServers, stateDir, historyLength, grace,
+        dedupWindow, maxFutureSkew, maxRecordBytes, exactlyOnce, threads, commitInterval, sessionTimeout, l);
   }
 
   /** The Kafka Streams configuration of this role. */
@@ -184,7 +197,7 @@ public record IngestConfig(
     // rule): so a task never idles waiting for an empty input. The default idling check cost a lag
     // lookup and a formatted log message per record while items and the repartition topic are idle.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) linger.toMillis());
     // sequence events are ~1 KB of repetitive JSON (the history): lz4 shrinks them several-fold
     // (CPU with and without it was within the noise of the shared benchmark machine)
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

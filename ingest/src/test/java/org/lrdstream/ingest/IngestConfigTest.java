@@ -32,6 +32,16 @@ class IngestConfigTest {
   }
 
   @Test
+  void lingerIsTheSequenceEventProducersLingerMs() {
+    assertThat(IngestConfig.defaults().streamsProperties().get(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo(5);
+    var c = IngestConfig.from(Map.of("ingest.linger", "0"));
+    assertThat(c.linger()).isZero();
+    assertThat(c.streamsProperties().get(StreamsConfig.producerPrefix("linger.ms"))).isEqualTo(0);
+    assertThat(c.withThreads(2).linger()).as("kept by the with- methods").isZero();
+    assertThatThrownBy(() -> c.withLinger(Duration.ofMillis(-1))).hasMessageContaining("linger");
+  }
+
+  @Test
   void aBadValueNamesTheKey() {
     assertThatThrownBy(() -> IngestConfig.from(Map.of("ingest.history-length", "many")))
         .hasMessageContaining("ingest.history-length");

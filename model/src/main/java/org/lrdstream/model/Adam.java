@@ -35,6 +35,7 @@ public final class Adam {
    * after the gradient collector is closed (no autograd recording).
    */
   public void update(ParameterSet params) {
+    params.checkWritable("(all)");
     step++;
     float bc1 = 1 - (float) Math.pow(BETA1, step);
     float bc2 = 1 - (float) Math.pow(BETA2, step);

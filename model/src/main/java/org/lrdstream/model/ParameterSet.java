@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 public final class ParameterSet implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> params = new LinkedHashMap<>();
+  private volatile boolean frozen;
 
   public ParameterSet(NDManager manager) {
     this.manager = manager;
@@ -44,6 +45,7 @@ public final class ParameterSet implements AutoCloseable {
   }
 
   public NDArray put(String name, float[] data, Shape shape) {
+    checkWritable(name);
     if (params.containsKey(name)) {
       throw new IllegalStateException("duplicate parameter " + name);
     }
@@ -59,6 +61,7 @@ public final class ParameterSet implements AutoCloseable {
    * come in as zeros ({@link #flushSubnormals(float[])}).
    */
   public void load(String name, float[] data) {
+    checkWritable(name);
     var a = get(name);
     if (a.getShape().size() != data.length) {
       throw new IllegalArgumentException("parameter " + name + " has " + a.getShape() + ", got " + data.length + " values");
@@ -129,6 +132,28 @@ public final class ParameterSet implements AutoCloseable {
 
   private static NDIndex everything(NDArray a) {
     return new NDIndex(String.join(", ", java.util.Collections.nCopies(Math.max(1, a.getShape().dimension()), ":")));
+  }
+
+  /**
+   * Marks the set read-only, as a serving model's parameters are: {@link #put}, {@link #load} and
+   * {@link Adam#update} on it are errors from now on, and inference may keep forms derived from
+   * the weights ({@link RelationSelfAttentionKernel} keeps its transposed layers) rather than
+   * derive them on every pass. Whoever writes a parameter's NDArray directly must not freeze.
+   */
+  public ParameterSet freeze() {
+    frozen = true;
+    return this;
+  }
+
+  /** Whether {@link #freeze()} was called. */
+  public boolean frozen() {
+    return frozen;
+  }
+
+  void checkWritable(String name) {
+    if (frozen) {
+      throw new IllegalStateException("parameter " + name + ": the parameters are frozen (a serving model's)");
+    }
   }
 
   public NDArray get(String name) {

@@ -82,12 +82,37 @@ public final class RelationSelfAttentionKernel {
     int n = Math.toIntExact(s.get(0));
     int r = Math.toIntExact(s.get(1));
     int d = Math.toIntExact(s.get(2));
+    var weights = layers(p, layers, d, block);
+    var out = forward(x.toFloatArray(), n, r, d, heads, weights, block == AttentionBlock.SHARED);
+    return x.getManager().create(out, new Shape(n, r, d));
+  }
+
+  /** The transposed layers of a frozen parameter set, built on its first pass (weak keys: a closed model's go with it). */
+  private static final java.util.Map<ParameterSet, Layers> FROZEN = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private record Layers(int d, AttentionBlock block, Layer[] layers) {}
+
+  /**
+   * The first {@code layers} layers' weights in the kernel's form: read and transposed on every call
+   * while the parameters may change (training, and evaluation between its epochs), once for a
+   * {@linkplain ParameterSet#freeze() frozen} set (a serving model: its ~160 KB per layer of copies
+   * on every pass were a large part of the scorer's garbage).
+   */
+  static Layer[] layers(ParameterSet p, int layers, int d, AttentionBlock block) {
+    if (p.frozen()) {
+      var cached = FROZEN.get(p);
+      if (cached != null && cached.d() == d && cached.block() == block && cached.layers().length >= layers) {
+        return cached.layers().length == layers ? cached.layers() : java.util.Arrays.copyOf(cached.layers(), layers);
+      }
+    }
     var weights = new Layer[layers];
     for (int l = 0; l < layers; l++) {
       weights[l] = layer(p, l, d, block);
     }
-    var out = forward(x.toFloatArray(), n, r, d, heads, weights, block == AttentionBlock.SHARED);
-    return x.getManager().create(out, new Shape(n, r, d));
+    if (p.frozen()) {
+      FROZEN.put(p, new Layers(d, block, weights));
+    }
+    return weights;
   }
 
   static Layer layer(ParameterSet p, int l, int d, AttentionBlock block) {

@@ -1,6 +1,7 @@
 package org.lrdstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,6 +20,26 @@ class ParameterSetTest {
       var nan = m.create(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY});
       ParameterSet.fill(nan, 0f);
       assertThat(nan.toFloatArray()).containsExactly(0f, 0f, 0f);
+    }
+  }
+
+  @Test
+  void aFrozenSetRefusesChangesAndTheKernelKeepsItsLayersOnlyThen() {
+    try (var m = NDManager.newBaseManager("PyTorch"); var p = new ParameterSet(m)) {
+      RelationSelfAttention.create(p, new java.util.SplittableRandom(3), 2, 16);
+      var live = RelationSelfAttentionKernel.layers(p, 2, 16, AttentionBlock.STACKED);
+      assertThat(RelationSelfAttentionKernel.layers(p, 2, 16, AttentionBlock.STACKED))
+          .as("while the weights may change, read again on every pass").isNotSameAs(live);
+      p.freeze();
+      assertThat(p.frozen()).isTrue();
+      var kept = RelationSelfAttentionKernel.layers(p, 2, 16, AttentionBlock.STACKED);
+      assertThat(RelationSelfAttentionKernel.layers(p, 2, 16, AttentionBlock.STACKED)).isSameAs(kept);
+      assertThat(RelationSelfAttentionKernel.layers(p, 1, 16, AttentionBlock.STACKED)).containsExactly(kept[0]);
+      assertThat(kept[1].qkvB()).containsExactly(p.get("attn.1.qkv.bias").toFloatArray());
+      assertThatThrownBy(() -> p.load("attn.0.qkv.bias", new float[48])).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("frozen");
+      assertThatThrownBy(() -> p.put("extra", new float[1], new Shape(1))).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> new Adam(0.01f, 0).update(p)).isInstanceOf(IllegalStateException.class);
     }
   }
 

@@ -28,6 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param batchWait the longest an event waits for its batch to fill before it is scored anyway
  * @param modelWorkers threads a batch's forward pass is cut across, each with one PyTorch intra-op
  *     thread (0 = one per core)
+ * @param linger how long the producer of recommendations waits to fill a batch (Kafka's
+ *     {@code linger.ms}): 0 sends at once, for the lowest latency at-least-once
  */
 public record ScorerConfig(
     String applicationId,
@@ -44,7 +46,8 @@ public record ScorerConfig(
     Duration commitInterval,
     int batch,
     Duration batchWait,
-    int modelWorkers) {
+    int modelWorkers,
+    Duration linger) {
 
   public ScorerConfig {
     if (candidates < 1) {
@@ -71,6 +74,9 @@ public record ScorerConfig(
     if (modelWorkers < 0) {
       throw new IllegalArgumentException("model-workers must be >= 0 (0 = one per core), got " + modelWorkers);
     }
+    if (linger == null || linger.isNegative()) {
+      throw new IllegalArgumentException("linger must be a duration >= 0, got " + linger);
+    }
   }
 
   /** {@link #modelWorkers()} with 0 resolved to the number of cores. */
@@ -81,7 +87,7 @@ public record ScorerConfig(
   public static ScorerConfig defaults() {
     return new ScorerConfig("lrd-scorer", "localhost:9092",
         Path.of(System.getProperty("java.io.tmpdir"), "lrd-scorer-state"), 200, 10, true, 3, 0, null,
-        true, 1, Duration.ofMillis(100), 16, Duration.ofMillis(10), 0);
+        true, 1, Duration.ofMillis(100), 16, Duration.ofMillis(10), 0, Duration.ofMillis(5));
   }
 
   /**
@@ -117,6 +123,9 @@ public record ScorerConfig(
       b.batchWait = duration(get, "batch-wait");
     }
     b.modelWorkers = integer(get, "model-workers", d.modelWorkers);
+    if (get.apply("linger") != null) {
+      b.linger = duration(get, "linger");
+    }
     return b.build();
   }
 
@@ -163,6 +172,7 @@ public record ScorerConfig(
     public int batch;
     public Duration batchWait;
     public int modelWorkers;
+    public Duration linger;
 
     Builder(ScorerConfig c) {
       applicationId = c.applicationId;
@@ -180,12 +190,13 @@ public record ScorerConfig(
       batch = c.batch;
       batchWait = c.batchWait;
       modelWorkers = c.modelWorkers;
+      linger = c.linger;
     }
 
     public ScorerConfig build() {
       return new ScorerConfig(applicationId, bootstrapServers, stateDir, candidates, topK, excludeSeen,
           neighbourHistory, layers, checkpoint, exactlyOnce, threads, commitInterval, batch, batchWait,
-          modelWorkers);
+          modelWorkers, linger);
     }
   }
 
@@ -204,7 +215,7 @@ public record ScorerConfig(
     // an idle stream thread wakes at least this often, so the batch-wait punctuation is on time
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, batchWait.toMillis())));
     p.put("processing.exception.handler.global.enabled", true);
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), (int) linger.toMillis());
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     return p;
   }

@@ -105,9 +105,10 @@ public final class ScorerBenchmark {
       var bootstrap = broker.bootstrapServers();
       TopicSetup.ensureTopics(bootstrap, partitions);
       TopicSetup.useLogAppendTime(bootstrap, Topics.INTERACTIONS);
-      // ingest commits as the scorer does (exactly-once or not, and how often): both bound the latency
+      // ingest commits as the scorer does (exactly-once or not, and how often), and lingers as it does:
+      // both bound the latency
       var ingestConfig = IngestConfig.defaults().withBootstrapServers(bootstrap).withStateDir(ingestState)
-          .withExactlyOnce(base.exactlyOnce()).withCommitInterval(base.commitInterval());
+          .withExactlyOnce(base.exactlyOnce()).withCommitInterval(base.commitInterval()).withLinger(base.linger());
       var sb = base.toBuilder();
       sb.bootstrapServers = bootstrap;
       sb.stateDir = scorerState;
@@ -196,6 +197,7 @@ public final class ScorerBenchmark {
     private volatile Throwable failure;
     private final Map<String, Long> appended = new java.util.HashMap<>();
     private final Map<String, Long> recommended = new java.util.HashMap<>();
+    private final Map<String, Long> sequenced = new java.util.HashMap<>();
 
     RecommendationWatcher(String bootstrap) {
       var p = new Properties();
@@ -203,10 +205,11 @@ public final class ScorerBenchmark {
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       var recommendations = RecordSerdes.recommendation().deserializer();
+      var sequenceEvents = RecordSerdes.sequenceEvent().deserializer();
       thread = new Thread(() -> {
         try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
           var parts = new ArrayList<TopicPartition>();
-          for (var topic : List.of(Topics.INTERACTIONS, Topics.RECOMMENDATIONS)) {
+          for (var topic : List.of(Topics.INTERACTIONS, Topics.SEQUENCE_EVENTS, Topics.RECOMMENDATIONS)) {
             consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
           }
           consumer.assign(parts);
@@ -220,6 +223,11 @@ public final class ScorerBenchmark {
               for (var r : records) {
                 if (r.topic().equals(Topics.INTERACTIONS)) {
                   appended.put(InteractionCodec.decode(r.value()).eventId(), r.timestamp());
+                } else if (r.topic().equals(Topics.SEQUENCE_EVENTS)) {
+                  var id = sequenceEvents.deserialize(r.topic(), r.value()).eventId();
+                  if (id != null) {
+                    sequenced.putIfAbsent(id, now);
+                  }
                 } else {
                   recommended.putIfAbsent(recommendations.deserialize(r.topic(), r.value()).afterEvent(), now);
                   recs++;
@@ -257,16 +265,21 @@ public final class ScorerBenchmark {
       }
     }
 
-    /** Every matched event as CSV, in append order: event_id,appended_ms,recommended_ms,latency_ms. */
+    /**
+     * Every matched event as CSV, in append order: event_id,appended_ms,recommended_ms,latency_ms,
+     * sequenced_ms (when this reader saw the event's sequence event: ingest's hop ends there; empty
+     * if it did not see one).
+     */
     void writeTrace(Path file) throws java.io.IOException {
       var lines = new ArrayList<String>();
-      lines.add("event_id,appended_ms,recommended_ms,latency_ms");
+      lines.add("event_id,appended_ms,recommended_ms,latency_ms,sequenced_ms");
       synchronized (appended) {
         recommended.entrySet().stream().filter(e -> appended.containsKey(e.getKey()))
             .sorted(Comparator.comparingLong(e -> appended.get(e.getKey())))
             .forEach(e -> {
               long at = appended.get(e.getKey());
-              lines.add(e.getKey() + "," + at + "," + e.getValue() + "," + (e.getValue() - at));
+              var seq = sequenced.get(e.getKey());
+              lines.add(e.getKey() + "," + at + "," + e.getValue() + "," + (e.getValue() - at) + "," + (seq == null ? "" : seq));
             });
       }
       if (file.getParent() != null) {

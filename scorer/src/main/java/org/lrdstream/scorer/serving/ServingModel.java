@@ -124,6 +124,9 @@ public final class ServingModel implements AutoCloseable {
     }
     this.itemsOfValue = new HashMap<>();
     lists.forEach((v, l) -> itemsOfValue.put(v, l.stream().mapToInt(Integer::intValue).toArray()));
+    // a serving model never changes (a new checkpoint is a new ServingModel): inference may keep
+    // derived forms of its weights
+    params.freeze();
   }
 
   /**
