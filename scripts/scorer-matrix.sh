@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
 # The scorer's quality-versus-throughput matrix (issue 5): lrd bench scorer for 50, 100 and 200
 # candidates and 1 and 5 layers on one checkpoint, each result line appended to OUT/scorer.jsonl,
-# then the plot OUT/scorer.png (lrd bench plot-scorer). Extra arguments go to every bench run.
+# then the plots OUT/scorer.png and OUT/scorer-events.png (lrd bench plot-scorer). Extra arguments
+# go to every throughput run.
+#
+# With LATENCY_SECONDS=S (default 0: none), each configuration is also run at half the events/s
+# its throughput run reached, for S seconds of events, the first third left out of the percentiles
+# (the JVM's warm-up), with LATENCY_FLAGS (default: --at-least-once --linger-ms 0 --batch-wait-ms 2);
+# those lines go to OUT/latency.jsonl.
 #
 #   scripts/scorer-matrix.sh DATA CHECKPOINT OUT [bench flags...]
-#   e.g. scripts/scorer-matrix.sh ../shared/data/office experiments/office/checkpoints/kda-seed1 docs/scorer --events 1500
+#   e.g. LATENCY_SECONDS=90 scripts/scorer-matrix.sh ../shared/data/office CKPT docs/scorer --events 3000 --batch 32 --batch-wait-ms 50 --partitions 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="$1"; ckpt="$2"; out="$3"; shift 3
+latency_seconds="${LATENCY_SECONDS:-0}"
+latency_flags="${LATENCY_FLAGS:---at-least-once --linger-ms 0 --batch-wait-ms 2}"
 mkdir -p "$out"
 : > "$out/scorer.jsonl"
+[ "$latency_seconds" -gt 0 ] && : > "$out/latency.jsonl"
 for c in 50 100 200; do
   for l in 1 5; do
     echo "bench scorer: $c candidates, $l layers" >&2
-    ./lrd bench scorer --data "$data" --checkpoint "$ckpt" --candidates "$c" --layers "$l" "$@" 2>/dev/null | tail -1 >> "$out/scorer.jsonl"
+    line="$(./lrd bench scorer --data "$data" --checkpoint "$ckpt" --candidates "$c" --layers "$l" "$@" 2>/dev/null | tail -1)"
+    echo "$line" >> "$out/scorer.jsonl"
+    if [ "$latency_seconds" -gt 0 ]; then
+      rate="$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["events_per_second"] / 2))' "$line")"
+      events=$((rate * latency_seconds)); skip=$((events / 3))
+      echo "bench scorer: $c candidates, $l layers at $rate events/s ($events events, $skip skipped)" >&2
+      # shellcheck disable=SC2086
+      ./lrd bench scorer --data "$data" --checkpoint "$ckpt" --candidates "$c" --layers "$l" --rate "$rate" \
+        --events "$events" --skip-latency-events "$skip" $latency_flags 2>/dev/null | tail -1 >> "$out/latency.jsonl"
+    fi
   done
 done
 ./lrd bench plot-scorer --in "$out/scorer.jsonl" --out "$out/scorer.png"

@@ -5,21 +5,21 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The inference-only form of {@link RelationSelfAttention#forward}: the same L layers computed in
- * plain Java, a few rows at a time, so that a block of rows stays in the first-level cache through
+ * Java, a few candidates at a time, so that a block of rows stays in the first-level cache through
  * every operation of a layer and a weight row is read once for the whole block.
  *
  * <p>Why: in serving and evaluation the attention runs over small blocks (R = 5..14 relation
  * vectors of d = 64 per candidate) in about fifteen PyTorch calls per layer; their fixed cost and
  * the copies between them (the head-major reshapes, LayerNorm and softmax passes over the whole
  * batch) took most of the time of the pass, not the multiplications. Here each layer is one loop
- * over blocks, and the inner loops are the {@code y += a·w} form HotSpot compiles to vector
- * instructions.
+ * over blocks, on the JDK's Vector API ({@link VectorKernels}) where it is present and covers the
+ * shape, else on plain loops (slower than PyTorch: used only by tests and odd shapes).
  *
  * <p>It computes what the PyTorch form computes, in float with float accumulation (a different
- * order of the sums: the results agree to about 1e-6 relative, {@code RelationSelfAttentionKernelTest}
- * and {@code ServingModelTest} hold them to 1e-5). It builds no autograd graph, so {@link
+ * order of the sums: the results agree to about 1e-6, {@code RelationSelfAttentionKernelTest} and
+ * {@code ServingModelTest} hold them to 1e-5). It builds no autograd graph, so {@link
  * RelationSelfAttention} uses it only outside training with grad mode off, and never when
- * {@code -Dlrd.attention.kernel=false}.
+ * {@code -Dlrd.attention.kernel=false} or {@link #setEnabled(boolean) setEnabled(false)}.
  */
 public final class RelationSelfAttentionKernel {
   /** Candidates (blocks of R rows) processed together: their rows share each weight row read. */
