@@ -222,6 +222,11 @@ public final class ServingModel implements AutoCloseable {
     return model.schema().size();
   }
 
+  /** The relations a reason can name, in the model's order (the {@code relation} of a reason). */
+  public List<String> relationNames() {
+    return List.copyOf(model.schema().names());
+  }
+
   public int numItems() {
     return itemIds.size() - 1;
   }

@@ -55,6 +55,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
   private Sensor hit;
   private Sensor ndcg;
   private final Map<String, Sensor> reasons = new HashMap<>();
+  private long reasonsVersion = Long.MIN_VALUE;
   private boolean warnedNoModel;
 
   /** An event in the batch buffer: its key there, the record, and when it arrived (wall clock). */
@@ -164,8 +165,8 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
       requests.add(new ServingModel.Request(event.user(), history, event.ts()));
     }
     var scored = holder.withModel(model -> model == null ? null
-        : new Scored(model.version(), model.recommendAll(requests, config.candidates(), config.topK(),
-            config.excludeSeen(), config.neighbourHistory())));
+        : new Scored(model.version(), model.relationNames(), model.recommendAll(requests, config.candidates(),
+            config.topK(), config.excludeSeen(), config.neighbourHistory())));
     if (scored == null) {
       for (int k = 0; k < records.size(); k++) {
         noModel.record();
@@ -178,6 +179,12 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
       return;
     }
     double ms = (System.nanoTime() - t0) / 1e6;
+    if (scored.version() != reasonsVersion) {
+      // every relation of the serving model has its counter from the first batch it scores, at 0
+      // until a reason names it: a dashboard's rate() has a series before the first such reason
+      reasonsVersion = scored.version();
+      scored.relations().forEach(this::reasonCounter);
+    }
     batchSize.record(records.size());
     long now = now();
     for (int k = 0; k < records.size(); k++) {
@@ -199,8 +206,7 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
       for (var item : rec.items()) {
         var relation = item.reason().relation();
         if (relation != null) {
-          reasons.computeIfAbsent(relation, r -> ScorerSensors.counter(context.metrics(), MetricNames.REASONS,
-              "recommended items explained by a relation", Map.of("relation", r))).record();
+          reasonCounter(relation).record();
         }
       }
       recommendations.record();
@@ -209,7 +215,12 @@ final class ScoreEvent implements Processor<String, SequenceEvent, String, Recom
     }
   }
 
-  private record Scored(long version, List<ServingModel.Result> results) {}
+  private Sensor reasonCounter(String relation) {
+    return reasons.computeIfAbsent(relation, r -> ScorerSensors.counter(context.metrics(), MetricNames.REASONS,
+        "recommended items explained by a relation", Map.of("relation", r)));
+  }
+
+  private record Scored(long version, List<String> relations, List<ServingModel.Result> results) {}
 
   /** 0-based position of {@code item} in a list, or the list's size when absent. */
   static int rankOf(Recommendation list, String item) {

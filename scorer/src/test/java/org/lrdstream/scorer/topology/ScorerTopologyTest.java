@@ -130,6 +130,11 @@ class ScorerTopologyTest {
     assertThat(metric(MetricNames.CANDIDATES + "-total")).isEqualTo(5 + 6 + 4); // all unseen items
     assertThat(metric(MetricNames.SCORING_LATENCY + "-p99")).isPositive();
     assertThat(metric(MetricNames.REASONS + "-total")).isEqualTo(9);
+    // every relation of the model has its reasons counter, named by a reason or not
+    assertThat(driver.metrics().keySet().stream()
+        .filter(k -> k.group().equals(MetricNames.SCORER_GROUP) && k.name().equals(MetricNames.REASONS + "-total"))
+        .map(k -> k.tags().get("relation")).distinct())
+        .containsExactlyInAnyOrder("sequence", "share-color", "also-buy", "latent-1", "latent-2");
   }
 
   @Test
