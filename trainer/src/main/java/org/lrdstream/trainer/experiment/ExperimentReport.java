@@ -219,15 +219,20 @@ public final class ExperimentReport {
    * Runs named {@code model@key=value} grouped by "model, key", each group's points sorted by
    * value: the sensitivity curves of {@code lrd experiment --sweep}.
    */
+  /** Settings that make a sweep even after other settings in a name (the paper's Figure 6 and the LRD loss's weights). */
+  static final java.util.Set<String> LRD_SWEEP_KEYS = java.util.Set.of("latent", "lambda", "alpha", "gamma");
+
   static Map<String, List<SweepPoint>> sweeps(List<RunRecord> runs) {
     var byValue = new TreeMap<String, TreeMap<Double, List<RunRecord>>>();
     for (var r : runs) {
-      int at = r.model().indexOf('@');
+      // the swept setting is the name's last: kda+lrd@lrd=reference@latent=5 is a point of
+      // "kda+lrd@lrd=reference, latent"; a search grid's lr@l2 names (Table 3) are not a sweep
+      int at = r.model().lastIndexOf('@');
       if (at < 0 || r.model().indexOf(',', at) >= 0) {
         continue;
       }
       var kv = r.model().substring(at + 1).split("=", 2);
-      if (kv.length != 2) {
+      if (kv.length != 2 || r.model().indexOf('@') < at && !LRD_SWEEP_KEYS.contains(kv[0])) {
         continue;
       }
       double v;

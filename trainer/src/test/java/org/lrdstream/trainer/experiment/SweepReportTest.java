@@ -36,6 +36,19 @@ class SweepReportTest {
   }
 
   @Test
+  void theSweptSettingIsTheNamesLastAndASearchGridIsNoSweep() {
+    var runs = List.of(
+        run("kda+lrd@lrd=reference@entropy=reference@latent=5", 1, 0.25, 0.26),
+        run("kda+lrd@lrd=reference@entropy=reference@latent=10", 1, 0.30, 0.31),
+        run("sasrec@lr=1e-3@l2=0", 1, 0.20, 0.21),
+        run("sasrec@lr=1e-3@l2=1e-4", 1, 0.21, 0.22));
+    var s = ExperimentReport.sweeps(runs);
+    assertThat(s).containsOnlyKeys("kda+lrd@lrd=reference@entropy=reference, latent");
+    assertThat(s.get("kda+lrd@lrd=reference@entropy=reference, latent"))
+        .extracting(ExperimentReport.SweepPoint::value).containsExactly(5.0, 10.0);
+  }
+
+  @Test
   void theReportDrawsTheSweep(@TempDir Path out) throws Exception {
     Files.createDirectories(out.resolve("runs"));
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
