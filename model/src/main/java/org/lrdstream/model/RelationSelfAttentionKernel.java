@@ -83,8 +83,25 @@ public final class RelationSelfAttentionKernel {
     int r = Math.toIntExact(s.get(1));
     int d = Math.toIntExact(s.get(2));
     var weights = layers(p, layers, d, block);
-    var out = forward(x.toFloatArray(), n, r, d, heads, weights, block == AttentionBlock.SHARED);
-    return x.getManager().create(out, new Shape(n, r, d));
+    int len = n * r * d;
+    // the input read in place into this thread's buffers and the output written from them: two
+    // fresh arrays per pass (1.3 MB for a scoring batch of 200 candidates) were most of the
+    // serving path's garbage, and its young collections the tail of its latency
+    var io = BUFFERS.get();
+    if (io[0].length < len) {
+      io[0] = new float[len];
+      io[1] = new float[len];
+    }
+    x.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(io[0], 0, len);
+    forward(io[0], n, r, d, heads, weights, block == AttentionBlock.SHARED, simd(d, heads), io[1]);
+    return x.getManager().create(java.nio.FloatBuffer.wrap(io[1], 0, len), new Shape(n, r, d));
+  }
+
+  /** Each thread's input and output arrays for {@link #forward(ParameterSet, NDArray, int, int, AttentionBlock)}, grown as needed. */
+  private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+  private static boolean simd(int d, int heads) {
+    return vectorAvailable() && VectorKernels.covers(d) && VectorKernels.covers(d / heads);
   }
 
   /** The transposed layers of a frozen parameter set, built on its first pass (weak keys: a closed model's go with it). */
@@ -147,14 +164,20 @@ public final class RelationSelfAttentionKernel {
    * LayerNorm, the feed-forward on the attention output, its residual the layer's input).
    */
   static float[] forward(float[] x, int n, int r, int d, int heads, Layer[] layers, boolean shared) {
-    return forward(x, n, r, d, heads, layers, shared, vectorAvailable() && VectorKernels.covers(d) && VectorKernels.covers(d / heads));
+    return forward(x, n, r, d, heads, layers, shared, simd(d, heads));
   }
 
   /** As above; {@code simd}: the {@link VectorKernels} (the caller checked that they cover d and dk). */
   static float[] forward(float[] x, int n, int r, int d, int heads, Layer[] layers, boolean shared, boolean simd) {
+    var out = new float[n * r * d];
+    forward(x, n, r, d, heads, layers, shared, simd, out);
+    return out;
+  }
+
+  /** As above, into {@code out} (its first N×R×d floats; {@code x} may be longer than N×R×d). */
+  static void forward(float[] x, int n, int r, int d, int heads, Layer[] layers, boolean shared, boolean simd, float[] out) {
     int dk = d / heads;
     float scale = (float) (1 / Math.sqrt(dk));
-    var out = new float[x.length];
     int maxRows = BLOCK * r;
     var cur = new float[maxRows * d];
     var qkv = new float[maxRows * 3 * d];
@@ -186,7 +209,6 @@ public final class RelationSelfAttentionKernel {
       }
       System.arraycopy(cur, 0, out, c0 * r * d, rows * d);
     }
-    return out;
   }
 
   /** {@code y = W2·relu(W1·x + b1) + b2}, {@code ff} the hidden scratch. */

@@ -149,7 +149,7 @@ final class VectorKernels {
    * the softmax over the keys is lane-wise (max, the vector exponential, sum), with no sum or max
    * across lanes: those reductions, two per query, each tens of cycles of latency, and the scalar
    * {@code Math.exp} before them, cost more than the layer's matrix products. The lanes past R
-   * hold zeros and are never read back.
+   * hold zeros (or, gathered, row 0's queries) and are never read back.
    */
   static void attend(float[] qkv, int cands, int r, int d, int heads, int dk, float scale, float[] scratch, float[] ctx) {
     int w = 3 * d;
@@ -157,16 +157,32 @@ final class VectorKernels {
     int chunks = rp / L;
     int pt = dk * rp; // the weights, transposed: pt + j * rp + i
     java.util.Arrays.fill(scratch, 0, pt, 0f);
+    // one vector of queries (R <= L): their rows' offsets, the lanes past R on row 0 (never read back)
+    int[] gather = null;
+    if (rp == L) {
+      gather = new int[L];
+      for (int i = 0; i < r; i++) {
+        gather[i] = i * w;
+      }
+    }
     for (int c = 0; c < cands; c++) {
       int base = c * r;
       for (int h = 0; h < heads; h++) {
         int qOff = h * dk;
         int kOff = d + h * dk;
         int vOff = 2 * d + h * dk;
-        for (int i = 0; i < r; i++) {
-          int qi = (base + i) * w + qOff;
+        if (gather != null) {
+          // lane i of row t is query i's t-th value: one gather per t (the scalar transposition
+          // took a third of this method's time)
           for (int t = 0; t < dk; t++) {
-            scratch[t * rp + i] = qkv[qi + t] * scale;
+            FloatVector.fromArray(S, qkv, base * w + qOff + t, gather, 0).mul(scale).intoArray(scratch, t * rp);
+          }
+        } else {
+          for (int i = 0; i < r; i++) {
+            int qi = (base + i) * w + qOff;
+            for (int t = 0; t < dk; t++) {
+              scratch[t * rp + i] = qkv[qi + t] * scale;
+            }
           }
         }
         for (int ch = 0; ch < chunks; ch++) {

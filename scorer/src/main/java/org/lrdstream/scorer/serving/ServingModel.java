@@ -387,10 +387,13 @@ public final class ServingModel implements AutoCloseable {
       Arrays.fill(flat, k * c, (k + 1) * c, cands[q][0]);
       System.arraycopy(cands[q], 0, flat, k * c, cands[q].length);
     }
-    int r = relationCount();
     var scores = new float[bf * c];
-    var intensities = new float[bf * c * r * n];
-    forwardInPieces(bf, c, userIds, rows, intervals, ages, flat, scores, intensities);
+    var lengths = new int[bf];
+    for (int k = 0; k < bf; k++) {
+      lengths[k] = resolved[scored.get(k)].length();
+    }
+    var strongest = new int[bf * c];
+    forwardInPieces(bf, c, userIds, rows, intervals, ages, flat, lengths, scores, strongest);
     var names = model.schema().names();
     for (int k = 0; k < bf; k++) {
       int q = scored.get(k);
@@ -402,20 +405,9 @@ public final class ServingModel implements AutoCloseable {
           .limit(topK).mapToInt(Integer::intValue).toArray();
       var items = new ArrayList<RecommendedItem>(order.length);
       for (int j : order) {
-        int bestR = -1;
-        int bestI = -1;
-        float best = Float.NEGATIVE_INFINITY;
-        for (int rel = 0; rel < r; rel++) {
-          int base = ((sBase + j) * r + rel) * n;
-          for (int i = 0; i < h.length(); i++) {
-            float a = intensities[base + i];
-            if (a > best) {
-              best = a;
-              bestR = rel;
-              bestI = i;
-            }
-          }
-        }
+        int best = strongest[sBase + j];
+        int bestR = best < 0 ? -1 : best / n;
+        int bestI = best < 0 ? -1 : best % n;
         var reason = bestR < 0 ? new Reason(null, null)
             : new Reason(names.get(bestR), itemId((int) h.rows()[bestI]), labels.get(names.get(bestR)));
         items.add(new RecommendedItem(itemId((int) cands[q][j]), scores[sBase + j], reason));
@@ -471,17 +463,18 @@ public final class ServingModel implements AutoCloseable {
    * in cache (BENCHMARKS.md, "Scorer: pieces on parallel workers"). A piece is either whole events
    * or, when there are fewer events than workers, a range of one event's candidates; the rows of
    * the model do not interact, so the result is the single pass's. Fills {@code scores} (bf×c) and
-   * {@code intensities} (bf×c×R×n).
+   * {@code strongest} (bf×c): each candidate's {@link #strongest strongest (relation, history item)}
+   * over the first {@code lengths[event]} history positions.
    */
   private void forwardInPieces(int bf, int c, long[] userIds, long[] rows, float[] intervals, long[] ages,
-      long[] flat, float[] scores, float[] intensities) {
+      long[] flat, int[] lengths, float[] scores, int[] strongest) {
     var pieces = pieces(bf, c, workers, Math.max(1, PASS_RELATION_ROWS / Math.max(1, relationCount())));
     if (pieces.size() == 1) {
       JniUtils.setGradMode(false);
-      forwardPiece(pieces.get(0), c, userIds, rows, intervals, ages, flat, scores, intensities);
+      forwardPiece(pieces.get(0), c, userIds, rows, intervals, ages, flat, lengths, scores, strongest);
       return;
     }
-    onWorkers(pieces.size(), k -> forwardPiece(pieces.get(k), c, userIds, rows, intervals, ages, flat, scores, intensities));
+    onWorkers(pieces.size(), k -> forwardPiece(pieces.get(k), c, userIds, rows, intervals, ages, flat, lengths, scores, strongest));
   }
 
   /**
@@ -527,7 +520,7 @@ public final class ServingModel implements AutoCloseable {
   }
 
   private void forwardPiece(Piece p, int c, long[] userIds, long[] rows, float[] intervals, long[] ages,
-      long[] flat, float[] scores, float[] intensities) {
+      long[] flat, int[] lengths, float[] scores, int[] strongest) {
     int be = p.e1() - p.e0();
     int cc = p.c1() - p.c0();
     var pFlat = new long[be * cc];
@@ -537,17 +530,42 @@ public final class ServingModel implements AutoCloseable {
     var batch = new ScoreBatch(be, n, cc, Arrays.copyOfRange(userIds, p.e0(), p.e1()),
         Arrays.copyOfRange(rows, p.e0() * n, p.e1() * n), Arrays.copyOfRange(intervals, p.e0() * n, p.e1() * n),
         pFlat, Arrays.copyOfRange(ages, p.e0() * n, p.e1() * n));
-    float[] s;
-    float[] a;
-    try (var scope = new NDScope()) {
-      var f = model.forward(model.manager(), batch, keyTable, false);
-      s = f.scores().toFloatArray();
-      a = f.intensities().toFloatArray();
-    }
     // a piece is whole events (c0 = 0, cc = c) or part of one event: either way one contiguous run
     int base = p.e0() * c + p.c0();
-    System.arraycopy(s, 0, scores, base, s.length);
-    System.arraycopy(a, 0, intensities, base * relationCount() * n, a.length);
+    int r = relationCount();
+    try (var scope = new NDScope()) {
+      var f = model.forward(model.manager(), batch, keyTable, false);
+      var s = f.scores().toFloatArray();
+      System.arraycopy(s, 0, scores, base, s.length);
+      // read in place: a batch's intensities (C×R×n floats, 6.6 MB for 32 events of 200) were
+      // the scorer's largest garbage, and only the strongest of each candidate is ever used
+      var a = f.intensities().toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      for (int k = 0; k < be * cc; k++) {
+        strongest[base + k] = strongest(a, k * r * n, r, n, lengths[p.e0() + k / cc]);
+      }
+    }
+  }
+
+  /**
+   * The strongest (relation, history position) of one candidate, as {@code relation·n + position},
+   * from its R×n intensities at {@code offset}: the largest over the first {@code length} positions
+   * of each relation (the first such in relation-major order), -1 when there is none (no history,
+   * or every intensity NaN).
+   */
+  static int strongest(java.nio.FloatBuffer a, int offset, int r, int n, int length) {
+    int best = -1;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int rel = 0; rel < r; rel++) {
+      int o = offset + rel * n;
+      for (int i = 0; i < length; i++) {
+        float v = a.get(o + i);
+        if (v > max) {
+          max = v;
+          best = rel * n + i;
+        }
+      }
+    }
+    return best;
   }
 
   /** Threads {@link #forwardInPieces} runs a batch's pieces on (default: one per core). */

@@ -192,6 +192,45 @@ class ServingModelTest {
     }
   }
 
+  /** A reason is the (relation, history item) of the largest intensity the full model gives that item. */
+  @Test
+  void eachReasonIsTheStrongestRelationAndHistoryItemOfTheModelsIntensities() {
+    var c = TinyCheckpoints.checkpoint(1, 11, Map.of());
+    try (var serving = ServingModel.load(c, 0)) {
+      var history = List.of(new HistoryEntry("i1", 0), new HistoryEntry("i2", 3_600_000), new HistoryEntry("i5", 5_400_000));
+      long now = 7_200_000;
+      var items = serving.recommend("u1", history, now, 8, 5, true, 2).items();
+      assertThat(items).hasSize(5);
+      var h = serving.resolve(history, now);
+      int r = serving.relationCount();
+      int n = h.rows().length;
+      var names = serving.relationNames();
+      for (var it : items) {
+        var a = serving.score(serving.userRow("u1"), h, new long[] {serving.itemRow(it.item())}).intensities();
+        int best = -1;
+        for (int k = 0; k < r * n; k++) {
+          if (k % n < h.length() && (best < 0 || a[k] > a[best])) {
+            best = k;
+          }
+        }
+        assertThat(it.reason().relation()).as(it.item()).isEqualTo(names.get(best / n));
+        assertThat(it.reason().becauseOf()).as(it.item()).isEqualTo(serving.itemId((int) h.rows()[best % n]));
+      }
+    }
+  }
+
+  @Test
+  void theStrongestIsTheFirstLargestWithinTheHistoryAndNoneWithoutOne() {
+    // R = 2 relations × n = 3 positions; positions past the length are padding
+    var a = java.nio.FloatBuffer.wrap(new float[] {0.1f, 0.7f, 0.9f, 0.7f, 0.2f, 5f});
+    assertThat(ServingModel.strongest(a, 0, 2, 3, 2)).isEqualTo(1); // relation 0, position 1 (before relation 1's equal 0.7)
+    assertThat(ServingModel.strongest(a, 0, 2, 3, 3)).isEqualTo(5);
+    assertThat(ServingModel.strongest(a, 0, 2, 3, 0)).isEqualTo(-1);
+    var nan = java.nio.FloatBuffer.wrap(new float[] {Float.NaN, Float.NaN, 0f, 0f});
+    assertThat(ServingModel.strongest(nan, 0, 1, 2, 2)).isEqualTo(-1);
+    assertThat(ServingModel.strongest(nan, 2, 1, 2, 1)).isEqualTo(0); // relative to the offset
+  }
+
   /** Several events in one forward pass give each the list it gets alone, whatever its length. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"kda+lrd", "sasrec"})
