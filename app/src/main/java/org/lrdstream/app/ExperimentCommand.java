@@ -84,8 +84,15 @@ public final class ExperimentCommand implements Callable<Integer> {
   int maxEpochs;
 
   @Option(names = "--patience", defaultValue = "10", paramLabel = "P",
-      description = "Stop after P epochs without a better dev NDCG@5. Default: ${DEFAULT-VALUE}.")
+      description = "Stop after P epochs without a better dev NDCG@5 (with --early-stop reference: the window of the never-rising rule). Default: ${DEFAULT-VALUE}.")
   int patience;
+
+  @Option(names = "--early-stop", defaultValue = "patience", paramLabel = "RULE",
+      description = {"When a run stops: patience (stop after --patience epochs without a better dev NDCG@5, MODEL.md's rule)",
+          "or reference (the reference code's runner: past epoch 20, stop once the last --patience dev NDCG@5 never rose,",
+          "or 20 epochs after the best; its logged runs used --patience 5). The tested model is the best dev epoch's either way.",
+          "Runs under another rule belong in another --out. Default: ${DEFAULT-VALUE}."})
+  String earlyStop;
 
   @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC",
       description = "Text encoder: minilm (embedded, offline), openai:<model> or openai:<model>@<base-url>. Default: ${DEFAULT-VALUE}.")
@@ -176,7 +183,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     err.println(dataset.summary());
     var seedList = IntStream.range(firstSeed, firstSeed + seeds).boxed().toList();
     var spec = new Experiment.Spec(dataset, sweep == null ? models : sweepModels(models, sweep), seedList, out, maxEpochs, patience, evalBatch,
-        fullCatalogUsers, this::override);
+        fullCatalogUsers, this::override, org.lrdstream.trainer.offline.EarlyStop.parse(earlyStop));
     var text = new EncoderSource(encoder, cacheDir == null ? defaultCacheDir() : cacheDir, err);
     if (exportBest != null) {
       if (table3 || sweep != null || models.size() != 1) {

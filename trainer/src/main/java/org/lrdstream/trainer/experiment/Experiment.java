@@ -38,7 +38,19 @@ public final class Experiment {
    * @param overrides applied to every model's config after its defaults (CLI hyper-parameters)
    */
   public record Spec(Dataset data, List<String> models, List<Integer> seeds, Path out, int maxEpochs,
-      int patience, int evalBatchUsers, int fullCatalogUsers, UnaryOperator<ModelConfig> overrides) {}
+      int patience, int evalBatchUsers, int fullCatalogUsers, UnaryOperator<ModelConfig> overrides,
+      org.lrdstream.trainer.offline.EarlyStop earlyStop) {
+    public Spec {
+      if (earlyStop == null) {
+        earlyStop = org.lrdstream.trainer.offline.EarlyStop.PATIENCE;
+      }
+    }
+
+    public Spec(Dataset data, List<String> models, List<Integer> seeds, Path out, int maxEpochs,
+        int patience, int evalBatchUsers, int fullCatalogUsers, UnaryOperator<ModelConfig> overrides) {
+      this(data, models, seeds, out, maxEpochs, patience, evalBatchUsers, fullCatalogUsers, overrides, null);
+    }
+  }
 
   /** Progress of the grid, for the CLI's progress bars. */
   public interface Listener extends FitListener {
@@ -98,7 +110,7 @@ public final class Experiment {
           listener.runStarted(name, seed, index, total, batches, spec.maxEpochs());
           var progressDir = spec.out().resolve("progress").resolve(name + "-seed" + seed);
           var result = fit.run(new Fit.Options(spec.maxEpochs(), spec.patience(), spec.evalBatchUsers(),
-              spec.fullCatalogUsers(), seed, progressDir), listener);
+              spec.fullCatalogUsers(), seed, progressDir, spec.earlyStop()), listener);
           var record = new RunRecord(name, seed, result.epochs(), result.bestEpoch(),
               result.trainSecondsPerEpoch(), result.evalSeconds(), result.dev().asMap(),
               result.test().asMap(), result.testFullCatalog() == null ? null : result.testFullCatalog().asMap(),

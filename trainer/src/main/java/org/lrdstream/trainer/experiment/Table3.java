@@ -148,7 +148,7 @@ public final class Table3 {
 
   private static Experiment.Spec with(Experiment.Spec s, List<String> models, List<Integer> seeds) {
     return new Experiment.Spec(s.data(), models, seeds, s.out(), s.maxEpochs(), s.patience(), s.evalBatchUsers(),
-        s.fullCatalogUsers(), s.overrides());
+        s.fullCatalogUsers(), s.overrides(), s.earlyStop());
   }
 
   /** Writes {@code OUT/table3.md} from the recorded runs. */

@@ -13,7 +13,7 @@ import org.lrdstream.trainer.step.JointStep;
 
 /**
  * Trains a model with the paper's protocol: Adam on the joint loss in shuffled batches, the dev
- * NDCG@5 after every epoch, early stopping after {@code patience} epochs without improvement, and
+ * NDCG@5 after every epoch, early stopping ({@link EarlyStop}: by default after {@code patience} epochs without improvement), and
  * the best epoch's parameters restored and tested. The test split is never looked at before that.
  */
 public final class Fit {
@@ -24,7 +24,17 @@ public final class Fit {
    *     mid-way resumes from its last finished epoch (null: no saving)
    */
   public record Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed,
-      Path progressDir) {
+      Path progressDir, EarlyStop earlyStop) {
+    public Options {
+      if (earlyStop == null) {
+        earlyStop = EarlyStop.PATIENCE;
+      }
+    }
+
+    public Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed, Path progressDir) {
+      this(maxEpochs, patience, evalBatchUsers, fullCatalogUsers, seed, progressDir, EarlyStop.PATIENCE);
+    }
+
     public Options(int maxEpochs, int patience, int evalBatchUsers, int fullCatalogUsers, long seed) {
       this(maxEpochs, patience, evalBatchUsers, fullCatalogUsers, seed, null);
     }
@@ -127,7 +137,8 @@ public final class Fit {
       evalSeconds = curve.stream().mapToDouble(EpochLog::evalSeconds).sum();
       listener.resumed(epoch, bestEpoch);
     }
-    while (epoch < options.maxEpochs() && (epoch == 0 || epoch - bestEpoch < options.patience())) {
+    while (epoch < options.maxEpochs()
+        && !options.earlyStop().stop(curve.stream().map(l -> l.dev().ndcg5()).toList(), bestEpoch, options.patience())) {
       epoch++;
       long t0 = System.nanoTime();
       // one generator per epoch: a resumed run draws exactly what an uninterrupted one would
