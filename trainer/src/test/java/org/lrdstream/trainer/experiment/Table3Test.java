@@ -46,11 +46,12 @@ class Table3Test {
     var runs = new ArrayList<RunRecord>();
     for (int s = 1; s <= 3; s++) {
       runs.add(run("kda", s, 0.3, 0.40 + 0.01 * s));
-      runs.add(run("kda+lrd", s, 0.35, 0.48 + 0.012 * s));
+      runs.add(run("kda+lrd@lrd=reference@entropy=reference", s, 0.35, 0.48 + 0.012 * s));
+      runs.add(run("kda+lrd", s, 0.5, 0.1)); // MODEL.md's form: not Table 3's row
     }
     var md = Table3.markdown("office", runs, 1);
     assertThat(md).contains("| KDA | 3 | 0.4200 ± 0.0100 (-5.7%) | 0.4453 |");
-    assertThat(md).contains("| KDA+LRD | 3 | 0.5040 ± 0.0120 (+4.4%) | 0.4826 |");
+    assertThat(md).contains("| KDA+LRD | 3 | 0.5040 ± 0.0120 (+4.4%) | 0.4826 |").contains("lrd=reference@entropy=reference |");
     // +20.00 % on HR@5, paired by seed: the differences 0.082, 0.084, 0.086 are far from 0
     assertThat(md).containsPattern("\\| Improv\\. \\| 3 \\| \\+20\\.00% ‡ \\(p [0-9.e-]+\\) \\| \\+8\\.38% \\|");
     assertThat(md).contains("| SASRec | 0 | — | 0.4027 |").contains("search unfinished");
