@@ -5,9 +5,11 @@
 # go to every throughput run.
 #
 # With LATENCY_SECONDS=S (default 0: none), each configuration is also run at half the events/s
-# its throughput run reached, for S seconds of events, the first third left out of the percentiles
-# (the JVM's warm-up), with LATENCY_FLAGS (default: --at-least-once --linger-ms 0 --batch-wait-ms 2);
-# those lines go to OUT/latency.jsonl.
+# its throughput run reached, for S seconds of events, the first LATENCY_SKIP_SECONDS (default a
+# third of S) left out of the percentiles (the JVM's warm-up: C2 compiles for the first minute or
+# two), with LATENCY_FLAGS (default: --at-least-once --linger-ms 0 --batch-wait-ms 2), and at most
+# LATENCY_MAX_EVENTS events (default: no limit; a replay cannot have more than the data set's
+# events: 53,258 for Office); those lines go to OUT/latency.jsonl.
 #
 #   scripts/scorer-matrix.sh DATA CHECKPOINT OUT [bench flags...]
 #   e.g. LATENCY_SECONDS=90 scripts/scorer-matrix.sh ../shared/data/office CKPT docs/scorer --events 3000 --batch 32 --batch-wait-ms 50 --partitions 1
@@ -26,7 +28,9 @@ for c in 50 100 200; do
     echo "$line" >> "$out/scorer.jsonl"
     if [ "$latency_seconds" -gt 0 ]; then
       rate="$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["events_per_second"] / 2))' "$line")"
-      events=$((rate * latency_seconds)); skip=$((events / 3))
+      events=$((rate * latency_seconds)); skip=$((rate * ${LATENCY_SKIP_SECONDS:-$((latency_seconds / 3))}))
+      max_events="${LATENCY_MAX_EVENTS:-0}"
+      if [ "$max_events" -gt 0 ] && [ "$events" -gt "$max_events" ]; then events="$max_events"; fi
       echo "bench scorer: $c candidates, $l layers at $rate events/s ($events events, $skip skipped)" >&2
       # shellcheck disable=SC2086
       ./lrd bench scorer --data "$data" --checkpoint "$ckpt" --candidates "$c" --layers "$l" --rate "$rate" \
