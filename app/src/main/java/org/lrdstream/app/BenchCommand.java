@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ScorerBenchCommand.class,
       OnlineBenchCommand.class,
       RerankBenchCommand.class,
+      PassesBenchCommand.class,
       ScorerPlotCommand.class,
     })
 public final class BenchCommand implements Runnable {

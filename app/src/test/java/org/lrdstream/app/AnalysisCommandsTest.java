@@ -116,4 +116,39 @@ class AnalysisCommandsTest {
     assertThat(all.path("NDCG@10").asDouble()).isCloseTo(json.path("full_catalog").path("NDCG@10").asDouble(),
         org.assertj.core.api.Assertions.within(1e-9));
   }
+
+  @Test
+  void passesBenchTimesEveryShapeOfTheScoringPass() throws Exception {
+    var r = ExperimentCommandTest.run("bench", "passes", "--checkpoint", checkpoint.toString(), "--data", office.toString(),
+        "--candidates", "20", "--batches", "1,3", "--workers", "1,2", "--seconds", "0.2", "--warmup-seconds", "0");
+    assertThat(r.exit()).as(r.err()).isZero();
+    var lines = r.out().strip().split("\n");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]);
+    assertThat(json.path("layers").asInt()).isEqualTo(1);
+    var shapes = json.path("shapes");
+    assertThat(shapes).hasSize(4);
+    assertThat(shapes.get(1).path("workers").asInt()).isEqualTo(1);
+    assertThat(shapes.get(1).path("batch").asInt()).isEqualTo(3);
+    assertThat(shapes.get(3).path("workers").asInt()).isEqualTo(2);
+    for (var s : shapes) {
+      assertThat(s.path("passes").asInt()).isPositive();
+      assertThat(s.path("p50_ms").asDouble()).isPositive().isLessThanOrEqualTo(s.path("p99_ms").asDouble());
+      assertThat(s.path("p99_ms").asDouble()).isLessThanOrEqualTo(s.path("max_ms").asDouble());
+      assertThat(s.path("ms_per_event").asDouble())
+          .isCloseTo(s.path("p50_ms").asDouble() / s.path("batch").asInt(), org.assertj.core.api.Assertions.within(1e-9));
+    }
+    assertThat(r.err()).contains("workers 2, batch 3:");
+    var bad = ExperimentCommandTest.run("bench", "passes", "--checkpoint", checkpoint.toString(), "--data", office.toString(),
+        "--batches", "0");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("--batches must be at least 1, got 0");
+  }
+
+  @Test
+  void thePercentileIsTheNearestRank() {
+    long[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assertThat(PassesBenchCommand.percentile(v, 0.5)).isEqualTo(5);
+    assertThat(PassesBenchCommand.percentile(v, 0.99)).isEqualTo(10);
+    assertThat(PassesBenchCommand.percentile(new long[] {7}, 0.99)).isEqualTo(7);
+  }
 }
