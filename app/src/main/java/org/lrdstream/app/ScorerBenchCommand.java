@@ -49,7 +49,7 @@ public final class ScorerBenchCommand implements Callable<Integer> {
   @Option(names = "--batch-wait-ms", defaultValue = "10", paramLabel = "MS", description = "Longest an event waits for its batch to fill. Default: ${DEFAULT-VALUE}.")
   long batchWaitMs;
 
-  @Option(names = "--model-workers", defaultValue = "0", paramLabel = "W", description = "Threads a batch's forward pass is cut across, each with one PyTorch intra-op thread (0 = one per core). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model-workers", defaultValue = "0", paramLabel = "W", description = "Threads a batch's forward pass is cut across, each with one PyTorch intra-op thread (0 = the cores divided among the --threads stream threads). Default: ${DEFAULT-VALUE}.")
   int modelWorkers;
 
   @Option(names = "--threads", defaultValue = "1", paramLabel = "T", description = "Scorer stream threads (they share the PyTorch threads of LRD_THREADS). Default: ${DEFAULT-VALUE}.")

@@ -60,7 +60,7 @@ public final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--batch-wait-ms", paramLabel = "MS", description = "Longest an event waits for its batch to fill (default: 10).")
   Long batchWaitMs;
 
-  @Option(names = "--model-workers", paramLabel = "W", description = "Threads a batch's forward pass is cut across, each with one PyTorch intra-op thread (default: 0 = one per core).")
+  @Option(names = "--model-workers", paramLabel = "W", description = "Threads a batch's forward pass is cut across, each with one PyTorch intra-op thread (default: 0 = the cores divided among the stream threads: one per core with one stream thread).")
   Integer modelWorkers;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with scorer.* keys (see the README).")

@@ -27,7 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     events are kept in a changelogged store, so a crash or rebalance loses none of them
  * @param batchWait the longest an event waits for its batch to fill before it is scored anyway
  * @param modelWorkers threads a batch's forward pass is cut across, each with one PyTorch intra-op
- *     thread (0 = one per core)
+ *     thread (0 = the cores shared out among the stream threads: one per core with one stream
+ *     thread, one per stream thread with as many stream threads as cores)
  * @param linger how long the producer of recommendations waits to fill a batch (Kafka's
  *     {@code linger.ms}): 0 sends at once, for the lowest latency at-least-once
  */
@@ -72,16 +73,25 @@ public record ScorerConfig(
       throw new IllegalArgumentException("batch-wait must be a positive duration, got " + batchWait);
     }
     if (modelWorkers < 0) {
-      throw new IllegalArgumentException("model-workers must be >= 0 (0 = one per core), got " + modelWorkers);
+      throw new IllegalArgumentException("model-workers must be >= 0 (0 = the cores divided among the stream threads), got " + modelWorkers);
     }
     if (linger == null || linger.isNegative()) {
       throw new IllegalArgumentException("linger must be a duration >= 0, got " + linger);
     }
   }
 
-  /** {@link #modelWorkers()} with 0 resolved to the number of cores. */
+  /** {@link #modelWorkers()} with 0 resolved: the cores divided among the stream threads, at least 1. */
   public int effectiveModelWorkers() {
-    return modelWorkers == 0 ? Runtime.getRuntime().availableProcessors() : modelWorkers;
+    return effectiveModelWorkers(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * {@link #effectiveModelWorkers()} on a machine of {@code cores}: with several stream threads
+   * each runs its own passes, and a pass cut across every core would make the threads wait on
+   * each other (BENCHMARKS, "Where the lighter configurations' tail comes from").
+   */
+  public int effectiveModelWorkers(int cores) {
+    return modelWorkers == 0 ? Math.max(1, cores / Math.max(1, threads)) : modelWorkers;
   }
 
   public static ScorerConfig defaults() {
