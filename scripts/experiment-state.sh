@@ -3,7 +3,8 @@
 # files outside git: the finished runs (OUT/runs/*.json: metrics, curves, per-user test ranks), the
 # report, and the progress of unfinished runs (OUT/progress/: the last epoch's parameters and
 # optimizer state, so that the run resumes exactly; and its best epoch's parameters). Checkpoints
-# of finished runs are left out unless named with KEEP (they are several MB each).
+# of finished runs are left out unless named with KEEP (they are several MB each); checkpoints an
+# earlier save kept stay in the store.
 #
 #   scripts/experiment-state.sh save    OUT experiments/NAME [KEEP...]   # OUT -> experiments/NAME
 #   scripts/experiment-state.sh restore OUT experiments/NAME              # experiments/NAME -> OUT
@@ -15,14 +16,15 @@ op="$1"; out="$2"; store="$3"; shift 3
 case "$op" in
   save)
     mkdir -p "$store"
-    rm -rf "$store/runs" "$store/progress" "$store/checkpoints"
+    # checkpoints kept by an earlier save stay (docs point at them); KEEP ones are copied anew
+    rm -rf "$store/runs" "$store/progress"
     [ -d "$out/runs" ] && cp -r "$out/runs" "$store/"
     [ -d "$out/progress" ] && cp -r "$out/progress" "$store/"
     for f in results.json results.md curves.png sweep.png; do
       [ -f "$out/$f" ] && cp "$out/$f" "$store/"
     done
     for keep in "$@"; do
-      mkdir -p "$store/checkpoints" && cp -r "$out/checkpoints/$keep" "$store/checkpoints/"
+      mkdir -p "$store/checkpoints" && rm -rf "$store/checkpoints/$keep" && cp -r "$out/checkpoints/$keep" "$store/checkpoints/"
     done
     du -sh "$store"
     ;;
