@@ -220,7 +220,8 @@ public final class ExperimentCommand implements Callable<Integer> {
       case "alpha" -> alpha != null;
       case "gamma" -> gamma != null;
       case "lr" -> lr != null;
-      default -> l2 != null;
+      case "l2" -> l2 != null;
+      default -> false;
     };
     if (clash) {
       throw new IllegalArgumentException("--sweep " + key + "=... and --" + key + " both set " + key + ": give one");

@@ -8,22 +8,41 @@ import java.util.Map;
 /**
  * Adam with coupled L2 (as {@code torch.optim.Adam(weight_decay=l2)}, which the reference code
  * uses), updating the parameters in place. Its state (moments and step count) is part of a
- * checkpoint, so that training resumes exactly.
+ * checkpoint, so that training resumes exactly. LRD's relation classifier (the parameters named
+ * {@code lrd.*}) may have its own β₂ ({@link ModelConfig#lrdBeta2()}); every other parameter has
+ * 0.999.
  */
 public final class Adam {
   private static final float BETA1 = 0.9f;
-  private static final float BETA2 = 0.999f;
+  static final float BETA2 = 0.999f;
+  /** The names of the parameters that {@link #headBeta2} applies to: LRD's relation classifier. */
+  static final String HEAD_PREFIX = "lrd.";
   private static final float EPS = 1e-8f;
 
   private final float learningRate;
   private final float l2;
+  private final float headBeta2;
   private final Map<String, NDArray> first = new HashMap<>();
   private final Map<String, NDArray> second = new HashMap<>();
   private long step;
 
   public Adam(float learningRate, float l2) {
+    this(learningRate, l2, BETA2);
+  }
+
+  /** @param headBeta2 β₂ for the parameters named {@code lrd.*} (LRD's relation classifier) */
+  public Adam(float learningRate, float l2, float headBeta2) {
+    if (!(headBeta2 > 0f && headBeta2 < 1f)) {
+      throw new IllegalArgumentException("Adam's β₂ must be in (0, 1), got " + headBeta2);
+    }
     this.learningRate = learningRate;
     this.l2 = l2;
+    this.headBeta2 = headBeta2;
+  }
+
+  /** The optimizer a model's configuration asks for: its learning rate, L2 and classifier β₂. */
+  public static Adam of(ModelConfig config) {
+    return new Adam(config.learningRate(), config.l2(), config.lrdBeta2());
   }
 
   public long step() {
@@ -39,19 +58,23 @@ public final class Adam {
     step++;
     float bc1 = 1 - (float) Math.pow(BETA1, step);
     float bc2 = 1 - (float) Math.pow(BETA2, step);
+    float headBc2 = 1 - (float) Math.pow(headBeta2, step);
     for (var e : params.all().entrySet()) {
       var name = e.getKey();
       var w = e.getValue();
       var m = moment(first, name, w);
       var v = moment(second, name, w);
+      boolean head = name.startsWith(HEAD_PREFIX);
+      float beta2 = head ? headBeta2 : BETA2;
+      float c2 = head ? headBc2 : bc2;
       // every temporary of this update is closed with the scope; parameters and moments are
       // updated in place and live on.
       try (var scope = new NDScope()) {
         NDArray grad = w.getGradient();
         NDArray g = ParameterSet.decayed(name) && l2 > 0 ? grad.add(w.mul(l2)) : grad;
         m.muli(BETA1).addi(g.mul(1 - BETA1));
-        v.muli(BETA2).addi(g.square().muli(1 - BETA2));
-        w.subi(m.div(v.div(bc2).sqrt().addi(EPS)).muli(learningRate / bc1));
+        v.muli(beta2).addi(g.square().muli(1 - beta2));
+        w.subi(m.div(v.div(c2).sqrt().addi(EPS)).muli(learningRate / bc1));
         grad.muli(0);
       }
       // a dead unit's weights and moments decay into the subnormal range, where arithmetic is

@@ -32,6 +32,12 @@ import java.util.Locale;
  *     before it existed, reads as {@link AttentionBlock#STACKED})
  * @param kgSampling how KGE triplets are drawn and γ = auto counted ({@link KgSampling}; null, as
  *     in checkpoints written before it existed, reads as {@link KgSampling#PAIRS})
+ * @param lrdBeta2 Adam's β₂ for LRD's relation classifier (the {@code lrd.*} parameters; every other
+ *     parameter keeps 0.999). 0.999 (the default, and what 0 reads as: checkpoints written before it
+ *     existed) is the paper's plain Adam. A shorter memory frees the classifier sooner once it has
+ *     gone one-hot: its second moment then remembers the large gradients of the first epochs and
+ *     holds its steps near 1 % of the learning rate for about 8,000 steps (BENCHMARKS, "LRD's
+ *     classifier: one-hot from epoch 2")
  */
 public record ModelConfig(
     Backbone backbone,
@@ -56,7 +62,8 @@ public record ModelConfig(
     float timeScalar,
     AttentionBlock block,
     LrdObjective lrdObjective,
-    KgSampling kgSampling) {
+    KgSampling kgSampling,
+    float lrdBeta2) {
 
   public ModelConfig {
     if (lrdObjective == null) {
@@ -67,6 +74,12 @@ public record ModelConfig(
     }
     if (kgSampling == null) {
       kgSampling = KgSampling.PAIRS;
+    }
+    if (lrdBeta2 == 0f) {
+      lrdBeta2 = Adam.BETA2;
+    }
+    if (!(lrdBeta2 > 0f && lrdBeta2 < 1f)) {
+      throw new IllegalArgumentException("lrdBeta2 (Adam's β₂ for the LRD classifier) must be in (0, 1), got " + lrdBeta2);
     }
     if (dim % heads != 0) {
       throw new IllegalArgumentException("dim " + dim + " must be a multiple of heads " + heads);
@@ -136,7 +149,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq", "lrdbeta2");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -169,6 +182,7 @@ public record ModelConfig(
           case "heads" -> b.heads(Integer.parseInt(value));
           case "entropy" -> b.entropySign(parseEnum(EntropySign.class, key, value, name));
           case "freq" -> b.freqInit(parseEnum(FrequencyInit.class, key, value, name));
+          case "lrdbeta2" -> b.lrdBeta2(Float.parseFloat(value));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -224,6 +238,7 @@ public record ModelConfig(
     private AttentionBlock block = AttentionBlock.STACKED;
     private LrdObjective lrdObjective = LrdObjective.MIXTURE;
     private KgSampling kgSampling = KgSampling.ROWS;
+    private float lrdBeta2 = Adam.BETA2;
 
     Builder() {}
 
@@ -234,7 +249,7 @@ public record ModelConfig(
       lrdInput = c.lrdInput; gammaKge = c.gammaKge; freqInit = c.freqInit; freqDim = c.freqDim;
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
       batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
-      lrdObjective = c.lrdObjective; kgSampling = c.kgSampling;
+      lrdObjective = c.lrdObjective; kgSampling = c.kgSampling; lrdBeta2 = c.lrdBeta2;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -260,11 +275,12 @@ public record ModelConfig(
     public Builder block(AttentionBlock v) { block = v; return this; }
     public Builder lrdObjective(LrdObjective v) { lrdObjective = v; return this; }
     public Builder kgSampling(KgSampling v) { kgSampling = v; return this; }
+    public Builder lrdBeta2(float v) { lrdBeta2 = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling, lrdBeta2);
     }
   }
 }

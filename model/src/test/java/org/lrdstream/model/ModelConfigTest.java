@@ -76,6 +76,19 @@ class ModelConfigTest {
   }
 
   @Test
+  void theClassifiersBeta2IsASettingAndOldCheckpointsReadAsPlainAdam() throws Exception {
+    assertThat(ModelConfig.forName("kda+lrd").lrdBeta2()).isEqualTo(0.999f);
+    assertThat(ModelConfig.forName("kda+lrd@lrd=reference@lrdbeta2=0.99").lrdBeta2()).isEqualTo(0.99f);
+    assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@lrdbeta2=1")).hasMessageContaining("must be in (0, 1)");
+    assertThatThrownBy(() -> ModelConfig.forName("kda+lrd@lrdbeta2=x")).hasMessageContaining("not a number for lrdbeta2");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(ModelConfig.forName("kda+lrd@lrdbeta2=0.9"));
+    assertThat(json.treeToValue(tree, ModelConfig.class).lrdBeta2()).isEqualTo(0.9f);
+    tree.remove("lrdBeta2"); // a checkpoint written before the setting existed
+    assertThat(json.treeToValue(tree, ModelConfig.class).lrdBeta2()).isEqualTo(0.999f);
+  }
+
+  @Test
   void theBaselinesIgnoreRelationsAndTakeTheirPapersArchitecture() {
     for (var name : new String[] {"caser", "gru4rec", "sasrec", "tisasrec"}) {
       var c = ModelConfig.forName(name);

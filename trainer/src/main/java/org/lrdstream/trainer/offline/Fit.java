@@ -64,7 +64,7 @@ public final class Fit {
     var graph = new KnowledgeGraph(data.catalog(), model.schema(), model.items(), model.config().kgSampling());
     this.sampler = new Sampler(histories, graph, cfg, data.numItems());
     this.evaluator = new Evaluator(histories, evalBatchUsers, evalThreads);
-    this.adam = new Adam(cfg.learningRate(), cfg.l2());
+    this.adam = Adam.of(cfg);
   }
 
   private static final int MAX_NON_FINITE_IN_A_ROW = 3;
