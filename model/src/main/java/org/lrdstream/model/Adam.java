@@ -16,7 +16,7 @@ public final class Adam {
   private static final float BETA1 = 0.9f;
   static final float BETA2 = 0.999f;
   /** The names of the parameters that {@link #headBeta2} applies to: LRD's relation classifier. */
-  static final String HEAD_PREFIX = "lrd.";
+  public static final String HEAD_PREFIX = "lrd.";
   private static final float EPS = 1e-8f;
 
   private final float learningRate;
@@ -92,6 +92,24 @@ public final class Adam {
       NDScope.unregister(z);
       return z;
     });
+  }
+
+  /**
+   * Sets to 0 the moments of the parameters whose names start with {@code prefix} (their next step
+   * is then a first step again, with this optimizer's step count for the bias correction).
+   *
+   * @return how many parameters' moments were reset
+   */
+  public int resetMoments(String prefix) {
+    int n = 0;
+    for (var name : first.keySet()) {
+      if (name.startsWith(prefix)) {
+        ParameterSet.fill(first.get(name), 0f);
+        ParameterSet.fill(second.get(name), 0f);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The moments, for a checkpoint: name → {first, second}. */

@@ -38,6 +38,10 @@ import java.util.Locale;
  *     gone one-hot: its second moment then remembers the large gradients of the first epochs and
  *     holds its steps near 1 % of the learning rate for about 8,000 steps (BENCHMARKS, "LRD's
  *     classifier: one-hot from epoch 2")
+ * @param lrdRestart 0 (the default, the paper's training): nothing. K ≥ 1: whenever LRD's
+ *     classifier has been one-hot (mean per-pair entropy under {@link #COLLAPSED_ENTROPY}) for K
+ *     epochs in a row, its Adam moments are set to 0 at the end of that epoch, which frees it
+ *     (BENCHMARKS, "LRD's classifier: one-hot from epoch 2")
  */
 public record ModelConfig(
     Backbone backbone,
@@ -63,7 +67,8 @@ public record ModelConfig(
     AttentionBlock block,
     LrdObjective lrdObjective,
     KgSampling kgSampling,
-    float lrdBeta2) {
+    float lrdBeta2,
+    int lrdRestart) {
 
   public ModelConfig {
     if (lrdObjective == null) {
@@ -77,6 +82,9 @@ public record ModelConfig(
     }
     if (lrdBeta2 == 0f) {
       lrdBeta2 = Adam.BETA2;
+    }
+    if (lrdRestart < 0) {
+      throw new IllegalArgumentException("lrdRestart (epochs one-hot before LRD's classifier is restarted; 0 = never) must be at least 0, got " + lrdRestart);
     }
     if (!(lrdBeta2 > 0f && lrdBeta2 < 1f)) {
       throw new IllegalArgumentException("lrdBeta2 (Adam's β₂ for the LRD classifier) must be in (0, 1), got " + lrdBeta2);
@@ -96,6 +104,9 @@ public record ModelConfig(
    * ModelFactory#create}).
    */
   public static final float GAMMA_AUTO = -1f;
+
+  /** The mean per-pair entropy of LRD's classifier under which it counts as one-hot ({@link #lrdRestart}). */
+  public static final double COLLAPSED_ENTROPY = 0.01;
 
   public boolean lrdEnabled() {
     return latentRelations > 0 && lambdaLrd > 0;
@@ -149,7 +160,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq", "lrdbeta2");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq", "lrdbeta2", "lrdrestart");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -183,6 +194,7 @@ public record ModelConfig(
           case "entropy" -> b.entropySign(parseEnum(EntropySign.class, key, value, name));
           case "freq" -> b.freqInit(parseEnum(FrequencyInit.class, key, value, name));
           case "lrdbeta2" -> b.lrdBeta2(Float.parseFloat(value));
+          case "lrdrestart" -> b.lrdRestart(Integer.parseInt(value));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -239,6 +251,7 @@ public record ModelConfig(
     private LrdObjective lrdObjective = LrdObjective.MIXTURE;
     private KgSampling kgSampling = KgSampling.ROWS;
     private float lrdBeta2 = Adam.BETA2;
+    private int lrdRestart = 0;
 
     Builder() {}
 
@@ -250,6 +263,7 @@ public record ModelConfig(
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
       batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
       lrdObjective = c.lrdObjective; kgSampling = c.kgSampling; lrdBeta2 = c.lrdBeta2;
+      lrdRestart = c.lrdRestart;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -276,11 +290,12 @@ public record ModelConfig(
     public Builder lrdObjective(LrdObjective v) { lrdObjective = v; return this; }
     public Builder kgSampling(KgSampling v) { kgSampling = v; return this; }
     public Builder lrdBeta2(float v) { lrdBeta2 = v; return this; }
+    public Builder lrdRestart(int v) { lrdRestart = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling, lrdBeta2);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling, lrdBeta2, lrdRestart);
     }
   }
 }

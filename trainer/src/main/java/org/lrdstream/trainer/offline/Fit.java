@@ -3,6 +3,7 @@ package org.lrdstream.trainer.offline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.lrdstream.data.Dataset;
@@ -161,6 +162,10 @@ public final class Fit {
         best = snapshot();
       }
       listener.epochDone(log, improved);
+      if (restartsAfter(curve, model.config()) == epoch) {
+        adam.resetMoments(org.lrdstream.model.Adam.HEAD_PREFIX);
+        listener.lrdRestarted(epoch, model.config().lrdRestart());
+      }
       if (progress != null) {
         progress.save(model, adam, epoch, bestEpoch, bestNdcg, improved ? best : null, curve);
       }
@@ -178,6 +183,30 @@ public final class Fit {
         : null;
     return new FitResult(epoch, bestEpoch, devBest, test, testRanks, full, trainSeconds / Math.max(1, epoch),
         testSeconds, curve);
+  }
+
+  /**
+   * The last epoch of {@code curve} after which LRD's classifier is restarted ({@link
+   * org.lrdstream.model.ModelConfig#lrdRestart}: after every K epochs in a row whose mean entropy
+   * is under {@link org.lrdstream.model.ModelConfig#COLLAPSED_ENTROPY}, counted afresh after each
+   * restart), or 0 when none. A function of the curve alone, so a resumed run restarts where an
+   * uninterrupted one would.
+   */
+  static int restartsAfter(List<EpochLog> curve, org.lrdstream.model.ModelConfig config) {
+    int k = config.lrdRestart();
+    if (k <= 0 || !config.lrdEnabled()) {
+      return 0;
+    }
+    int run = 0;
+    int last = 0;
+    for (var log : curve) {
+      run = log.entropy() < org.lrdstream.model.ModelConfig.COLLAPSED_ENTROPY ? run + 1 : 0;
+      if (run >= k) {
+        last = log.epoch();
+        run = 0;
+      }
+    }
+    return last;
   }
 
   /** The best epoch a run has saved so far in {@code progressDir}: its number, parameters and dev metrics. */

@@ -8,6 +8,9 @@ public interface FitListener {
 
   default void resumed(int epoch, int bestEpoch) {}
 
+  /** LRD's classifier had been one-hot for {@code epochs} epochs; its Adam moments were reset ({@code lrdrestart}). */
+  default void lrdRestarted(int epoch, int epochs) {}
+
   /**
    * A batch's loss or gradient was not finite ({@code problem}); it was computed again from the
    * same parameters, and {@code repeatFinite} says whether the repeat was finite (then it was used)
