@@ -45,7 +45,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = {"Models: rcf, rcf+lrd, kda, kda+lrd; the baselines caser, gru4rec, sasrec, tisasrec;",
           "ablations kda+lrd-llm (w/o LLM), kda+lrd-kge (w/o KGE);",
           "a name may end in @key=value[@key=value...] (latent, lambda, alpha, gamma, lr, l2, block=stacked|shared,",
-          "lrd=mixture|expected|reference, entropy, kg=rows|pairs, freq=dft|random, lrdbeta2 (Adam's beta2 of LRD's classifier), lrdrestart=K (reset its moments after K one-hot epochs), dropout, layers, heads), e.g. kda+lrd@latent=5 or",
+          "lrd=mixture|expected|reference, entropy, kg=rows|pairs, freq=dft|random, lrdbeta2 (Adam's beta2 of LRD's classifier), lrdrestart=K (reset its moments after K one-hot epochs), ema=D (evaluate and keep a moving average of the parameters), dropout, layers, heads), e.g. kda+lrd@latent=5 or",
           "kda+lrd@block=shared@lrd=expected or sasrec@lr=1e-3@l2=0.",
           "Default: ${DEFAULT-VALUE}."})
   List<String> models;

@@ -10,7 +10,9 @@ import java.util.Map;
  * uses), updating the parameters in place. Its state (moments and step count) is part of a
  * checkpoint, so that training resumes exactly. LRD's relation classifier (the parameters named
  * {@code lrd.*}) may have its own β₂ ({@link ModelConfig#lrdBeta2()}); every other parameter has
- * 0.999.
+ * 0.999. With an average decay D > 0 ({@link ModelConfig#weightAverage()}) it also keeps an
+ * exponential moving average of every parameter, updated after each step; {@link #swapAverage}
+ * exchanges it with the live parameters for evaluation.
  */
 public final class Adam {
   private static final float BETA1 = 0.9f;
@@ -24,6 +26,9 @@ public final class Adam {
   private final float headBeta2;
   private final Map<String, NDArray> first = new HashMap<>();
   private final Map<String, NDArray> second = new HashMap<>();
+  private final float averageDecay;
+  private final Map<String, NDArray> average = new HashMap<>();
+  private boolean swapped;
   private long step;
 
   public Adam(float learningRate, float l2) {
@@ -32,6 +37,18 @@ public final class Adam {
 
   /** @param headBeta2 β₂ for the parameters named {@code lrd.*} (LRD's relation classifier) */
   public Adam(float learningRate, float l2, float headBeta2) {
+    this(learningRate, l2, headBeta2, 0f);
+  }
+
+  /**
+   * @param headBeta2 β₂ for the parameters named {@code lrd.*} (LRD's relation classifier)
+   * @param averageDecay decay D of the parameters' moving average (0: none kept)
+   */
+  public Adam(float learningRate, float l2, float headBeta2, float averageDecay) {
+    if (!(averageDecay >= 0f && averageDecay < 1f)) {
+      throw new IllegalArgumentException("the moving average's decay must be in [0, 1), got " + averageDecay);
+    }
+    this.averageDecay = averageDecay;
     if (!(headBeta2 > 0f && headBeta2 < 1f)) {
       throw new IllegalArgumentException("Adam's β₂ must be in (0, 1), got " + headBeta2);
     }
@@ -40,9 +57,27 @@ public final class Adam {
     this.headBeta2 = headBeta2;
   }
 
-  /** The optimizer a model's configuration asks for: its learning rate, L2 and classifier β₂. */
+  /**
+   * The optimizer a model's configuration asks for: its learning rate, L2, classifier β₂ and
+   * moving average of the parameters.
+   */
   public static Adam of(ModelConfig config) {
+    return new Adam(config.learningRate(), config.l2(), config.lrdBeta2(), config.weightAverage());
+  }
+
+  /** The same without the moving average (the online trainer publishes its live parameters). */
+  public static Adam withoutAverage(ModelConfig config) {
     return new Adam(config.learningRate(), config.l2(), config.lrdBeta2());
+  }
+
+  /** Whether this optimizer keeps a moving average of the parameters. */
+  public boolean averaging() {
+    return averageDecay > 0f;
+  }
+
+  /** The decay of the moving average at step {@code t} (1-based): min(D, (1 + t) / (10 + t)). */
+  static float averageDecayAt(float decay, long t) {
+    return Math.min(decay, (1f + t) / (10f + t));
   }
 
   public long step() {
@@ -55,7 +90,11 @@ public final class Adam {
    */
   public void update(ParameterSet params) {
     params.checkWritable("(all)");
+    if (swapped) {
+      throw new IllegalStateException("Adam.update with the moving average swapped in: swap it back first");
+    }
     step++;
+    float d = averageDecayAt(averageDecay, step);
     float bc1 = 1 - (float) Math.pow(BETA1, step);
     float bc2 = 1 - (float) Math.pow(BETA2, step);
     float headBc2 = 1 - (float) Math.pow(headBeta2, step);
@@ -82,7 +121,43 @@ public final class Adam {
       ParameterSet.flushSubnormals(w);
       ParameterSet.flushSubnormals(m);
       ParameterSet.flushSubnormals(v);
+      if (averageDecay > 0f) {
+        var a = average.get(name);
+        if (a == null) {
+          // the first step's parameters start the average (owned: see ParameterSet.owned)
+          a = ParameterSet.owned(w.getManager(), w.toFloatArray(), w.getShape());
+          average.put(name, a);
+        } else {
+          try (var scope = new NDScope()) {
+            a.muli(d).addi(w.mul(1 - d));
+          }
+        }
+        ParameterSet.flushSubnormals(a);
+      }
     }
+  }
+
+  /**
+   * Exchanges the moving average with the live parameters, in place: call it once before
+   * evaluating (or snapshotting) the averaged model and once after, before the next update.
+   * Nothing happens when no average is kept or before the first step.
+   */
+  public void swapAverage(ParameterSet params) {
+    if (averageDecay <= 0f || average.isEmpty()) {
+      return;
+    }
+    for (var e : average.entrySet()) {
+      var w = params.get(e.getKey());
+      float[] live = w.toFloatArray();
+      ParameterSet.copyInto(w, e.getValue().toFloatArray());
+      ParameterSet.copyInto(e.getValue(), live);
+    }
+    swapped = !swapped;
+  }
+
+  /** Whether {@link #swapAverage} has left the average in the parameters. */
+  public boolean averageSwappedIn() {
+    return swapped;
   }
 
   private static NDArray moment(Map<String, NDArray> moments, String name, NDArray w) {
@@ -110,6 +185,25 @@ public final class Adam {
       }
     }
     return n;
+  }
+
+  /** The moving average, for a checkpoint: name → values (empty when none is kept). */
+  public Map<String, NDArray> averageState() {
+    return java.util.Collections.unmodifiableMap(average);
+  }
+
+  /** Restores the moving average of a checkpoint (names without one start from the live values). */
+  public void restoreAverage(ParameterSet params, Map<String, float[]> values) {
+    values.forEach((name, data) -> {
+      var w = params.get(name);
+      var a = average.computeIfAbsent(name, k -> {
+        var z = w.zerosLike();
+        z.setRequiresGradient(false);
+        NDScope.unregister(z);
+        return z;
+      });
+      ParameterSet.copyInto(a, ParameterSet.flushSubnormals(data.clone()));
+    });
   }
 
   /** The moments, for a checkpoint: name → {first, second}. */

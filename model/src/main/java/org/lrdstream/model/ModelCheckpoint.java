@@ -20,6 +20,7 @@ public final class ModelCheckpoint {
   private static final String PARAM = "param.";
   private static final String ADAM_M = "adam.m.";
   private static final String ADAM_V = "adam.v.";
+  private static final String ADAM_AVERAGE = "adam.avg.";
 
   private ModelCheckpoint() {}
 
@@ -41,6 +42,8 @@ public final class ModelCheckpoint {
         tensors.add(Tensor.of(ADAM_M + name, mv[0].toFloatArray(), mv[0].getShape().getShape()));
         tensors.add(Tensor.of(ADAM_V + name, mv[1].toFloatArray(), mv[1].getShape().getShape()));
       });
+      adam.averageState().forEach((name, a) ->
+          tensors.add(Tensor.of(ADAM_AVERAGE + name, a.toFloatArray(), a.getShape().getShape())));
     }
     var extra = new LinkedHashMap<String, Object>(meta.extra());
     var schema = model.schema();
@@ -102,7 +105,10 @@ public final class ModelCheckpoint {
     return model;
   }
 
-  /** Restores the Adam moments and step of a checkpoint for the given (live) parameters. */
+  /**
+   * Restores the Adam moments and step of a checkpoint for the given (live) parameters, and the
+   * parameters' moving average when {@code adam} keeps one.
+   */
   public static void restoreOptimizer(Checkpoint c, ParameterSet params, Adam adam) {
     var byName = c.tensorsByName();
     var moments = new LinkedHashMap<String, float[][]>();
@@ -114,5 +120,15 @@ public final class ModelCheckpoint {
       }
     }
     adam.restore(params, ((Number) c.extra().getOrDefault("optimizer_step", 0)).longValue(), moments);
+    if (adam.averaging()) {
+      var average = new LinkedHashMap<String, float[]>();
+      for (var name : params.all().keySet()) {
+        var a = byName.get(ADAM_AVERAGE + name);
+        if (a != null) {
+          average.put(name, a.floats());
+        }
+      }
+      adam.restoreAverage(params, average);
+    }
   }
 }

@@ -42,6 +42,11 @@ import java.util.Locale;
  *     classifier has been one-hot (mean per-pair entropy under {@link #COLLAPSED_ENTROPY}) for K
  *     epochs in a row, its Adam moments are set to 0 at the end of that epoch, which frees it
  *     (BENCHMARKS, "LRD's classifier: one-hot from epoch 2")
+ * @param weightAverage 0 (the default, the paper's training): nothing. D in (0, 1): the offline
+ *     trainer keeps an exponential moving average of every parameter over the optimizer's steps
+ *     (decay D, warmed up as min(D, (1 + t) / (10 + t)) at step t), and evaluates, selects and
+ *     saves the averaged parameters in place of the last step's; training itself is unchanged
+ *     ({@link Adam#swapAverage}). It smooths the epoch-to-epoch noise of the dev and test metrics
  */
 public record ModelConfig(
     Backbone backbone,
@@ -68,7 +73,8 @@ public record ModelConfig(
     LrdObjective lrdObjective,
     KgSampling kgSampling,
     float lrdBeta2,
-    int lrdRestart) {
+    int lrdRestart,
+    float weightAverage) {
 
   public ModelConfig {
     if (lrdObjective == null) {
@@ -85,6 +91,9 @@ public record ModelConfig(
     }
     if (lrdRestart < 0) {
       throw new IllegalArgumentException("lrdRestart (epochs one-hot before LRD's classifier is restarted; 0 = never) must be at least 0, got " + lrdRestart);
+    }
+    if (!(weightAverage >= 0f && weightAverage < 1f)) {
+      throw new IllegalArgumentException("weightAverage (the decay of the parameters' moving average; 0 = off) must be in [0, 1), got " + weightAverage);
     }
     if (!(lrdBeta2 > 0f && lrdBeta2 < 1f)) {
       throw new IllegalArgumentException("lrdBeta2 (Adam's β₂ for the LRD classifier) must be in (0, 1), got " + lrdBeta2);
@@ -160,7 +169,7 @@ public record ModelConfig(
   }
 
   /** The hyper-parameters a model name may set after {@code @} (a sensitivity sweep's variants). */
-  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq", "lrdbeta2", "lrdrestart");
+  public static final java.util.List<String> NAME_SETTINGS = java.util.List.of("latent", "lambda", "alpha", "gamma", "lr", "l2", "block", "lrd", "kg", "dropout", "layers", "heads", "entropy", "freq", "lrdbeta2", "lrdrestart", "ema");
 
   /**
    * Applies {@code key=value[,key=value...]} settings to a named model's defaults, as in {@code
@@ -195,6 +204,7 @@ public record ModelConfig(
           case "freq" -> b.freqInit(parseEnum(FrequencyInit.class, key, value, name));
           case "lrdbeta2" -> b.lrdBeta2(Float.parseFloat(value));
           case "lrdrestart" -> b.lrdRestart(Integer.parseInt(value));
+          case "ema" -> b.weightAverage(Float.parseFloat(value));
           default -> throw new IllegalArgumentException("model '" + name + "': unknown setting '" + key
               + "' (known: " + String.join(", ", NAME_SETTINGS) + ")");
         }
@@ -252,6 +262,7 @@ public record ModelConfig(
     private KgSampling kgSampling = KgSampling.ROWS;
     private float lrdBeta2 = Adam.BETA2;
     private int lrdRestart = 0;
+    private float weightAverage = 0f;
 
     Builder() {}
 
@@ -263,7 +274,7 @@ public record ModelConfig(
       trainNegatives = c.trainNegatives; learningRate = c.learningRate; l2 = c.l2;
       batchSize = c.batchSize; timeScalar = c.timeScalar; block = c.block;
       lrdObjective = c.lrdObjective; kgSampling = c.kgSampling; lrdBeta2 = c.lrdBeta2;
-      lrdRestart = c.lrdRestart;
+      lrdRestart = c.lrdRestart; weightAverage = c.weightAverage;
     }
 
     public Builder backbone(Backbone v) { backbone = v; return this; }
@@ -291,11 +302,12 @@ public record ModelConfig(
     public Builder kgSampling(KgSampling v) { kgSampling = v; return this; }
     public Builder lrdBeta2(float v) { lrdBeta2 = v; return this; }
     public Builder lrdRestart(int v) { lrdRestart = v; return this; }
+    public Builder weightAverage(float v) { weightAverage = v; return this; }
 
     public ModelConfig build() {
       return new ModelConfig(backbone, dim, layers, heads, dropout, historyMax, latentRelations,
           lambdaLrd, alphaEntropy, entropySign, leaveOneLatent, lrdInput, gammaKge, freqInit,
-          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling, lrdBeta2, lrdRestart);
+          freqDim, trainNegatives, learningRate, l2, batchSize, timeScalar, block, lrdObjective, kgSampling, lrdBeta2, lrdRestart, weightAverage);
     }
   }
 }

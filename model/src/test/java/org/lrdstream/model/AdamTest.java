@@ -58,4 +58,57 @@ class AdamTest {
     }
     assertThatThrownBy(() -> new Adam(1e-3f, 0f, 1f)).hasMessageContaining("β₂ must be in (0, 1)");
   }
+
+  @Test
+  void theMovingAverageFollowsTheStepsAndSwapsWithTheLiveParameters() {
+    try (var m = NDManager.newBaseManager("PyTorch"); var p = new ParameterSet(m)) {
+      p.put("lrd.cls.weight", new float[] {0f}, new Shape(1));
+      p.put("entity", new float[] {0f}, new Shape(1));
+      float decay = 0.5f;
+      var adam = new Adam(0.1f, 0f, 0.999f, decay);
+      assertThat(adam.averaging()).isTrue();
+      float[] grads = {1f, 3f, -2f, 0.5f};
+      double avg = 0;
+      for (int t = 1; t <= grads.length; t++) {
+        step(m, p, adam, grads[t - 1]);
+        double w = p.get("entity").toFloatArray()[0];
+        // by hand: the first step's value starts the average; then a = d·a + (1 − d)·w with
+        // d = min(D, (1 + t) / (10 + t))
+        double d = Math.min(decay, (1.0 + t) / (10.0 + t));
+        avg = t == 1 ? w : d * avg + (1 - d) * w;
+      }
+      float live = p.get("entity").toFloatArray()[0];
+      assertThat(Adam.averageDecayAt(decay, 1)).isCloseTo(2f / 11f, within(1e-7f));
+      assertThat(Adam.averageDecayAt(decay, 1_000)).isEqualTo(decay);
+      assertThat((double) adam.averageState().get("entity").toFloatArray()[0]).isCloseTo(avg, within(1e-6));
+      assertThat(avg).as("the average differs from the last step here").isNotCloseTo(live, within(1e-3));
+
+      adam.swapAverage(p);
+      assertThat(adam.averageSwappedIn()).isTrue();
+      assertThat((double) p.get("entity").toFloatArray()[0]).isCloseTo(avg, within(1e-6));
+      assertThatThrownBy(() -> adam.update(p)).hasMessageContaining("swap it back");
+      adam.swapAverage(p);
+      assertThat(adam.averageSwappedIn()).isFalse();
+      assertThat(p.get("entity").toFloatArray()[0]).isEqualTo(live);
+    }
+  }
+
+  @Test
+  void noAverageIsKeptByDefaultAndTheSwapIsThenANoOp() {
+    try (var m = NDManager.newBaseManager("PyTorch"); var p = new ParameterSet(m)) {
+      p.put("lrd.cls.weight", new float[] {0f}, new Shape(1));
+      p.put("entity", new float[] {0f}, new Shape(1));
+      var adam = Adam.of(ModelConfig.forName("kda+lrd@lr=0.1"));
+      assertThat(adam.averaging()).isFalse();
+      step(m, p, adam, 1f);
+      float live = p.get("entity").toFloatArray()[0];
+      adam.swapAverage(p);
+      assertThat(adam.averageSwappedIn()).isFalse();
+      assertThat(p.get("entity").toFloatArray()[0]).isEqualTo(live);
+      assertThat(adam.averageState()).isEmpty();
+      assertThat(Adam.of(ModelConfig.forName("kda+lrd@ema=0.999")).averaging()).isTrue();
+      assertThat(Adam.withoutAverage(ModelConfig.forName("kda+lrd@ema=0.999")).averaging()).isFalse();
+    }
+    assertThatThrownBy(() -> ModelConfig.forName("kda@ema=1")).hasMessageContaining("weightAverage");
+  }
 }

@@ -16,6 +16,8 @@ import org.lrdstream.trainer.step.JointStep;
  * Trains a model with the paper's protocol: Adam on the joint loss in shuffled batches, the dev
  * NDCG@5 after every epoch, early stopping ({@link EarlyStop}: by default after {@code patience} epochs without improvement), and
  * the best epoch's parameters restored and tested. The test split is never looked at before that.
+ * With {@link ModelConfig#weightAverage()} set, "the parameters" evaluated, selected and restored
+ * are the moving average of the steps' parameters.
  */
 public final class Fit {
   /**
@@ -147,6 +149,9 @@ public final class Fit {
       org.lrdstream.model.Dropout.reseed(options.seed() * 7_919L + epoch);
       var terms = trainEpoch(epoch, rng, listener);
       long t1 = System.nanoTime();
+      // with a moving average of the parameters (ModelConfig#weightAverage) the averaged model is
+      // the one evaluated, selected and kept; training goes on from the live parameters
+      adam.swapAverage(model.parameters());
       var dev = evaluator.evaluate(model, data.dev(), false);
       long t2 = System.nanoTime();
       double tr = (t1 - t0) / 1e9;
@@ -160,6 +165,9 @@ public final class Fit {
         bestNdcg = dev.ndcg5();
         bestEpoch = epoch;
         best = snapshot();
+      }
+      if (adam.averageSwappedIn()) {
+        adam.swapAverage(model.parameters());
       }
       listener.epochDone(log, improved);
       if (restartsAfter(curve, model.config()) == epoch) {

@@ -40,7 +40,7 @@ public final class ModelGrowth {
       throw new IllegalStateException("entity row " + r + " is neither an item nor an attribute value");
     };
     var grown = new LrdModel(old.config(), old.schema(), tables, numUsers, parent, seed, null);
-    var adam = Adam.of(old.config());
+    var adam = Adam.withoutAverage(old.config());
     try {
       var oldMoments = oldAdam.state();
       var moments = new LinkedHashMap<String, float[][]>();

@@ -460,7 +460,7 @@ public final class OnlineTrainer implements AutoCloseable {
     if (model == null) {
       var tables = vocab.itemTables();
       model = new LrdModel(modelConfig, schema, tables, vocab.numUsers(), manager, config.seed(), coldDecayInit());
-      adam = Adam.of(modelConfig);
+      adam = Adam.withoutAverage(modelConfig);
     } else if (vocab.tablesChanged()) {
       var grown = ModelGrowth.grow(model, adam, vocab.itemTables(), vocab.numUsers(), manager, config.seed() + steps);
       model = grown.model();
@@ -588,7 +588,7 @@ public final class OnlineTrainer implements AutoCloseable {
     model = loaded;
     modelConfig = loaded.config();
     schema = loaded.schema();
-    adam = Adam.of(modelConfig);
+    adam = Adam.withoutAverage(modelConfig);
     ModelCheckpoint.restoreOptimizer(c, loaded.parameters(), adam);
     vocab = Vocabulary.of(c, schema, loaded.items());
     version = c.version();
