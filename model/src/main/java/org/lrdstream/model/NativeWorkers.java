@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Runs independent pieces of PyTorch work side by side, each on a thread with one intra-op thread.
+ * Runs independent pieces of PyTorch work side by side, each on a thread with one intra-op thread
+ * and subnormals flushed to zero ({@link FlushDenormals}).
  *
  * <p>On this model's many small operations, two single-threaded passes side by side do about twice
  * the work of one pass with two intra-op threads (BENCHMARKS.md: "Scorer: pieces on parallel
@@ -46,6 +47,7 @@ public final class NativeWorkers {
       futures.add(POOL.submit(() -> {
         JniUtils.setGradMode(gradMode);
         JniUtils.setNumThreads(1);
+        FlushDenormals.onThisThread();
         try {
           for (int k = next.getAndIncrement(); k < count; k = next.getAndIncrement()) {
             body.accept(k);

@@ -288,6 +288,7 @@ public final class ServingModel implements AutoCloseable {
 
   public Scores score(int user, ResolvedHistory h, long[] candidates) {
     JniUtils.setGradMode(false);
+    org.lrdstream.model.FlushDenormals.onThisThread();
     try (var scope = new NDScope()) {
       var batch = new ScoreBatch(1, n, candidates.length, new long[] {user}, h.rows(), h.intervals(), candidates, h.ages());
       var f = model.forward(model.manager(), batch, keyTable, false);
@@ -471,6 +472,7 @@ public final class ServingModel implements AutoCloseable {
     var pieces = pieces(bf, c, workers, Math.max(1, PASS_RELATION_ROWS / Math.max(1, relationCount())));
     if (pieces.size() == 1) {
       JniUtils.setGradMode(false);
+      org.lrdstream.model.FlushDenormals.onThisThread();
       forwardPiece(pieces.get(0), c, userIds, rows, intervals, ages, flat, lengths, scores, strongest);
       return;
     }
@@ -628,6 +630,7 @@ public final class ServingModel implements AutoCloseable {
       NDArray q;
       if (retrieval == Retrieval.MODEL) {
         JniUtils.setGradMode(false);
+        org.lrdstream.model.FlushDenormals.onThisThread();
         var userIds = new long[b];
         var rows = new long[b * n];
         var intervals = new float[b * n];

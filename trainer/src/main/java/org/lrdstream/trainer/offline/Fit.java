@@ -121,6 +121,7 @@ public final class Fit {
   }
 
   public FitResult run(Options options, FitListener listener) {
+    org.lrdstream.model.FlushDenormals.onThisThread(); // this thread trains and evaluates
     var progress = options.progressDir() == null ? null : new RunProgress(options.progressDir());
     var curve = new ArrayList<EpochLog>();
     Map<String, float[]> best = null;

@@ -205,6 +205,7 @@ public final class OnlineTrainer implements AutoCloseable {
     // PyTorch records autograd graphs per native thread by default; only the joint step's gradient
     // collector should (and loading rows into a parameter in place must not be recorded)
     JniUtils.setGradMode(false);
+    org.lrdstream.model.FlushDenormals.onThisThread(); // subnormal gradients are slow (FlushDenormals)
     try (var events = new KafkaConsumer<>(consumerProps("events"), new StringDeserializer(), new ByteArrayDeserializer());
         var items = new KafkaConsumer<>(consumerProps("items"), new StringDeserializer(), new ByteArrayDeserializer());
         var producer = new KafkaProducer<>(producerProps(), new StringSerializer(), RecordSerdes.checkpointMetadata().serializer())) {
