@@ -95,7 +95,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   String earlyStop;
 
   @Option(names = "--encoder", defaultValue = TextEncoders.DEFAULT_SPEC, paramLabel = "SPEC",
-      description = "Text encoder: minilm (embedded, offline), openai:<model> or openai:<model>@<base-url>. Default: ${DEFAULT-VALUE}.")
+      description = "Text encoder: minilm or bge-small (embedded, offline), openai:<model> or openai:<model>@<base-url>. Default: ${DEFAULT-VALUE}.")
   String encoder;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
