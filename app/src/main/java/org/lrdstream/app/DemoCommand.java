@@ -96,12 +96,20 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--show-every", defaultValue = "10", paramLabel = "S", description = "Print a real recommendation every S seconds (0 = never). Default: ${DEFAULT-VALUE}.")
   int showEvery;
 
+  @Option(names = "--keep-serving", defaultValue = "0", paramLabel = "S",
+      description = "With --max-events: keep the live page and /metrics up S seconds after the last event is answered,"
+          + " so the final meters can be scraped. Default: ${DEFAULT-VALUE}.")
+  int keepServing;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Events replayed before the replay waits for the first model to serve. */
   private static final int WARM_UP = 200;
 
   @Override
   public Integer call() throws Exception {
+    if (keepServing < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--keep-serving must be at least 0, got " + keepServing);
+    }
     long started = System.nanoTime();
     // the in-process broker's own logging (transaction retries at start-up...) is not the user's
     // business here; lrd-stream's warnings and errors still show
@@ -271,6 +279,9 @@ public final class DemoCommand implements Callable<Integer> {
       summary.put("online_hr10", hits == null || count == null || count == 0 ? null : hits / count);
       summary.put("first_recommendation_seconds", firstRecommendation.get() < 0 ? null : firstRecommendation.get() / 1e9);
       summary.put("seconds", (System.nanoTime() - started) / 1e9);
+      if (keepServing > 0) {
+        Thread.sleep(keepServing * 1000L);
+      }
       shutdown.run();
       spec.commandLine().getOut().println(JSON.writeValueAsString(summary));
       spec.commandLine().getOut().flush();

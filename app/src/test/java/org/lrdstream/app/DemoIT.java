@@ -33,7 +33,8 @@ class DemoIT {
     cl.setOut(new PrintWriter(out, true));
     var office = java.nio.file.Files.isDirectory(Path.of("../../shared/data/office")) ? "../../shared/data/office" : "../shared/data/office";
     var demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--data", office, "--max-events", "400",
-        "--rate", "200", "--port", Integer.toString(port), "--data-dir", tmp.resolve("demo").toString(), "--show-every", "0"));
+        "--rate", "200", "--port", Integer.toString(port), "--data-dir", tmp.resolve("demo").toString(), "--show-every", "0",
+        "--keep-serving", "3"));
     var http = HttpClient.newHttpClient();
     String metrics = "";
     String status = "";
