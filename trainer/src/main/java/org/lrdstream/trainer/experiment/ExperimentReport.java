@@ -96,6 +96,36 @@ public final class ExperimentReport {
     return m;
   }
 
+  /**
+   * The backbone run a +LRD model is compared with: among the models named like its backbone
+   * ({@code kda+lrd@lrd=reference@ema=0.999} → {@code kda}, {@code kda@...}) whose settings all
+   * appear in its own, the one sharing the most ({@code kda@ema=0.999} before {@code kda}); null
+   * when none ran.
+   */
+  static String backboneOf(String name, java.util.Collection<String> models) {
+    int plus = name.indexOf("+lrd");
+    if (plus <= 0 || !(name.length() == plus + 4 || name.charAt(plus + 4) == '@')) {
+      return null;
+    }
+    var base = name.substring(0, plus);
+    var settings = java.util.Set.of(name.substring(plus + 4).split("@"));
+    String best = null;
+    int shared = -1;
+    for (var m : models) {
+      if (!(m.equals(base) || m.startsWith(base + "@"))) {
+        continue;
+      }
+      var own = m.substring(base.length()).split("@");
+      boolean subset = java.util.Arrays.stream(own).allMatch(settings::contains);
+      int n = (int) java.util.Arrays.stream(own).filter(x -> !x.isEmpty()).count();
+      if (subset && n > shared) {
+        best = m;
+        shared = n;
+      }
+    }
+    return best;
+  }
+
   static String markdown(String dataset, String encoder, List<RunRecord> runs) {
     var sb = new StringBuilder();
     sb.append("# Results on ").append(dataset).append(" (text encoder: ").append(encoder).append(")\n\n");
@@ -120,9 +150,9 @@ public final class ExperimentReport {
     }
     var comparisons = new ArrayList<String[]>();
     for (var name : groups.keySet()) {
-      int plus = name.indexOf("+lrd");
-      if (plus > 0 && groups.containsKey(name.substring(0, plus))) {
-        comparisons.add(new String[] {name.substring(0, plus), name});
+      var backbone = backboneOf(name, groups.keySet());
+      if (backbone != null) {
+        comparisons.add(new String[] {backbone, name});
       }
     }
     if (!comparisons.isEmpty()) {
