@@ -276,6 +276,9 @@ public final class ExperimentReport {
     }
     var out = new LinkedHashMap<String, List<SweepPoint>>();
     byValue.forEach((name, points) -> {
+      if (points.size() < 2) {
+        return; // one value is a setting, not a sweep (kda@ema=0.999 alone)
+      }
       var list = new ArrayList<SweepPoint>();
       points.forEach((v, rs) -> list.add(new SweepPoint(v, rs.size(),
           Stats.mean(rs.stream().mapToDouble(r -> r.dev().get("NDCG@5")).toArray()),

@@ -24,7 +24,9 @@ class SweepReportTest {
         run("kda+lrd@latent=10", 1, 0.30, 0.31),
         run("kda+lrd@latent=5", 1, 0.25, 0.26),
         run("kda+lrd@latent=5", 2, 0.27, 0.28),
-        run("kda+lrd@lambda=0.1", 1, 0.22, 0.23));
+        run("kda+lrd@lambda=0.1", 1, 0.22, 0.23),
+        run("kda+lrd@lambda=1", 1, 0.23, 0.24),
+        run("kda@ema=0.999", 1, 0.21, 0.22));
     var s = ExperimentReport.sweeps(runs);
     assertThat(s).containsOnlyKeys("kda+lrd, latent", "kda+lrd, lambda");
     var latent = s.get("kda+lrd, latent");
