@@ -98,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep-serving", defaultValue = "0", paramLabel = "S",
       description = "With --max-events: keep the live page and /metrics up S seconds after the last event is answered,"
-          + " so the final meters can be scraped. Default: ${DEFAULT-VALUE}.")
+          + " so the final meters can be scraped (meters made late appear within 5 s). Default: ${DEFAULT-VALUE}.")
   int keepServing;
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -34,7 +34,7 @@ class DemoIT {
     var office = java.nio.file.Files.isDirectory(Path.of("../../shared/data/office")) ? "../../shared/data/office" : "../shared/data/office";
     var demo = CompletableFuture.supplyAsync(() -> cl.execute("demo", "--data", office, "--max-events", "400",
         "--rate", "200", "--port", Integer.toString(port), "--data-dir", tmp.resolve("demo").toString(), "--show-every", "0",
-        "--keep-serving", "3"));
+        "--keep-serving", "8")); // meters refresh every 5 s
     var http = HttpClient.newHttpClient();
     String metrics = "";
     String status = "";
